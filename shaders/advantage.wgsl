@@ -1,0 +1,111 @@
+// Baselines and advantages: A_it = R_it - b_t, with R_it the reward-to-go (or the full return r(tau_i)).
+// Any b that does not depend on the action leaves the gradient unbiased and can lower its variance.
+//   none         b = 0 (the host clears the baseline buffer)
+//   mean         b = (1/N) sum_i r(tau_i); with reward-to-go, the mean of R_it over all valid samples
+//   perTimestep  b_t = mean over trajectories still running at t of R_it
+//   optimal      b* = sum_i ||g(tau_i)||^2 r(tau_i) / sum_i ||g(tau_i)||^2, g(tau) = sum_t grad log pi(a_t|s_t)
+//                (the variance-minimising constant; ||g||^2 per trajectory comes from backward.wgsl)
+// Entry points, in the order the trainer dispatches them: one baseline, then advantage, then (optionally)
+// advantageMoments and normalizeAdvantage. Sample (i, t) at index i * HORIZON + t; masked samples get A = 0.
+
+#include "common/config.wgsl"
+#include "common/workgroupReduce.wgsl"
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> config: Config;
+@group(0) @binding(1) var<storage, read> episodes: array<Episode>;
+@group(0) @binding(2) var<storage, read> returns: array<f32>;
+@group(0) @binding(3) var<storage, read> trajectoryGradSq: array<f32>;
+@group(0) @binding(4) var<storage, read_write> baseline: array<f32>;
+@group(0) @binding(5) var<storage, read_write> advantages: array<f32>;
+@group(0) @binding(6) var<storage, read_write> advantageMoments: vec4f;
+
+fn fillBaseline(value: f32, lid: u32) {
+  for (var t = lid; t < HORIZON; t += REDUCE_SIZE) {
+    baseline[t] = value;
+  }
+}
+
+@compute @workgroup_size(REDUCE_SIZE)
+fn meanBaseline(@builtin(local_invocation_index) lid: u32) {
+  var sums = vec4f(0.0);
+  for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
+    if (config.rewardToGo == 0u) {
+      sums += vec4f(episodes[i].discountedReturn, 1.0, 0.0, 0.0);
+    } else {
+      let length = episodes[i].length;
+      for (var t = 0u; t < length; t++) {
+        sums += vec4f(returns[i * HORIZON + t], 1.0, 0.0, 0.0);
+      }
+    }
+  }
+  let total = workgroupSum4(sums, lid);
+  fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
+}
+
+@compute @workgroup_size(REDUCE_SIZE)
+fn optimalBaseline(@builtin(local_invocation_index) lid: u32) {
+  var sums = vec4f(0.0);
+  for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
+    let gradSq = trajectoryGradSq[i];
+    sums += vec4f(gradSq * episodes[i].discountedReturn, gradSq, 0.0, 0.0);
+  }
+  let total = workgroupSum4(sums, lid);
+  fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn perTimestepBaseline(@builtin(global_invocation_id) id: vec3u) {
+  let t = id.x;
+  if (t >= HORIZON) {
+    return;
+  }
+  var sum = 0.0;
+  var count = 0.0;
+  for (var i = 0u; i < config.numEnvs; i++) {
+    if (t < episodes[i].length) {
+      sum += returns[i * HORIZON + t];
+      count += 1.0;
+    }
+  }
+  baseline[t] = select(0.0, sum / count, count > 0.0);
+}
+
+// Per-sample kernels stride over the grid, so N * HORIZON may exceed the dispatch limit.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn advantage(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  for (var sample = id.x; sample < config.numEnvs * HORIZON; sample += groups.x * WORKGROUP_SIZE) {
+    let t = sample % HORIZON;
+    let valid = t < episodes[sample / HORIZON].length;
+    advantages[sample] = select(0.0, returns[sample] - baseline[t], valid);
+  }
+}
+
+// Mean and standard deviation of A over the valid samples, for normalisation.
+@compute @workgroup_size(REDUCE_SIZE)
+fn advantageMomentsMain(@builtin(local_invocation_index) lid: u32) {
+  var sums = vec4f(0.0);
+  for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
+    let length = episodes[i].length;
+    for (var t = 0u; t < length; t++) {
+      let a = advantages[i * HORIZON + t];
+      sums += vec4f(a, a * a, 1.0, 0.0);
+    }
+  }
+  let total = workgroupSum4(sums, lid);
+  if (lid == 0u) {
+    let mean = total.x / max(total.z, 1.0);
+    let variance = max(total.y / max(total.z, 1.0) - mean * mean, 0.0);
+    advantageMoments = vec4f(mean, sqrt(variance), total.z, 0.0);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn normalizeAdvantage(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let moments = advantageMoments;
+  for (var sample = id.x; sample < config.numEnvs * HORIZON; sample += groups.x * WORKGROUP_SIZE) {
+    let valid = sample % HORIZON < episodes[sample / HORIZON].length;
+    advantages[sample] = select(0.0, (advantages[sample] - moments.x) / (moments.y + 1e-8), valid);
+  }
+}

@@ -1,0 +1,210 @@
+// Backward pass: the policy gradient
+//     grad J = (1/N) sum_i sum_t grad log pi(a_it|s_it) * A_it
+// (the ascent direction), or, with TRAJECTORY_GRAD_SQ, each trajectory's ||g(tau_i)||^2 with
+// g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
+//
+// Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end,
+// in tiles of BACKWARD_TILE samples (one sample per invocation), so masked steps cost nothing.
+// Per tile: every invocation recomputes its sample's forward pass and backpropagates
+//     delta_L = w * (onehot(a) - softmax(z)),   delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
+// then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory and each invocation
+// adds sum_s delta_s[o] * h_s[c..c+3] into the vec4 parameter slots it owns (slot q = lid + j * BACKWARD_TILE),
+// held in registers: a register-tiled outer product with the tile as the reduction dimension.
+// Partial gradients (one per workgroup) are summed in a fixed order by gradient.wgsl: no float atomics, so the
+// result is deterministic.
+
+#include "common/config.wgsl"
+#include "common/mlp.wgsl"
+#include "common/categorical.wgsl"
+
+override ENVS_PER_GROUP: u32 = 16u;
+override TRAJECTORY_GRAD_SQ: bool = false;
+
+@group(0) @binding(0) var<uniform> config: Config;
+@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
+@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
+@group(0) @binding(3) var<storage, read> actions: array<u32>;
+@group(0) @binding(4) var<storage, read> advantages: array<f32>;
+@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
+@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
+
+const NO_SLOT: u32 = 0xFFFFFFFFu;
+
+var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;
+var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
+var<workgroup> gradSqScratch: array<f32, BACKWARD_TILE>;
+
+var<private> deltas: array<vec4f, DELTA4_TOTAL>;
+var<private> accumulators: array<vec4f, SLOTS_PER_INVOCATION>;
+var<private> slotLayer: array<u32, SLOTS_PER_INVOCATION>;
+var<private> slotRow: array<u32, SLOTS_PER_INVOCATION>;   // NO_SLOT for a bias slot
+var<private> slotColumn: array<u32, SLOTS_PER_INVOCATION>; // weight: vec4 column; bias: vec4 of outputs
+
+fn decodeSlots(lid: u32) {
+  for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
+    let q = lid + j * BACKWARD_TILE;
+    slotLayer[j] = NO_SLOT;
+    accumulators[j] = vec4f(0.0);
+    for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+      let weightEnd = LAYER_BIAS4[layer];
+      if (q >= LAYER_WEIGHT4[layer] && q < weightEnd) {
+        slotLayer[j] = layer;
+        slotRow[j] = (q - LAYER_WEIGHT4[layer]) / LAYER_IN4[layer];
+        slotColumn[j] = (q - LAYER_WEIGHT4[layer]) % LAYER_IN4[layer];
+      } else if (q >= weightEnd && q < weightEnd + LAYER_OUT4[layer]) {
+        slotLayer[j] = layer;
+        slotRow[j] = NO_SLOT;
+        slotColumn[j] = q - weightEnd;
+      }
+    }
+  }
+}
+
+fn clearSample() {
+  for (var k = 0u; k < ACT4_TOTAL; k++) {
+    activations[k] = vec4f(0.0);
+  }
+  for (var k = 0u; k < DELTA4_TOTAL; k++) {
+    deltas[k] = vec4f(0.0);
+  }
+}
+
+// Forward, then weight * d log pi(a|s) / d(pre-activations) for every layer, into `deltas`.
+fn sampleBackward(sample: u32, weight: f32) {
+  var observation: array<vec4f, OBS4>;
+  for (var k = 0u; k < OBS4; k++) {
+    observation[k] = observations[sample * OBS4 + k];
+  }
+  mlpForward(observation);
+  let logitGradient = categoricalLogProbGradient(mlpLogits(), actions[sample]);
+  let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
+  for (var k = 0u; k < LAYER_OUT4[LAYER_COUNT - 1u]; k++) {
+    deltas[outputDelta + k] = vec4f(0.0);
+  }
+  for (var a = 0u; a < ACTION_COUNT; a++) {
+    deltas[outputDelta + a / 4u][a % 4u] = weight * logitGradient[a];
+  }
+  for (var layer = LAYER_COUNT - 1u; layer > 0u; layer--) {
+    let in4 = LAYER_IN4[layer];
+    let below = LAYER_DELTA4[layer - 1u];
+    let above = LAYER_DELTA4[layer];
+    for (var i = 0u; i < in4; i++) {
+      deltas[below + i] = vec4f(0.0);
+    }
+    var row = LAYER_WEIGHT4[layer];
+    for (var o = 0u; o < LAYER_OUT4[layer] * 4u; o++) {
+      let d = deltas[above + o / 4u][o % 4u];
+      for (var i = 0u; i < in4; i++) {
+        deltas[below + i] += policyParams[row + i] * d;
+      }
+      row += in4;
+    }
+    for (var i = 0u; i < in4; i++) {
+      deltas[below + i] *= activationSlope(activations[LAYER_ACT4[layer] + i]);
+    }
+  }
+}
+
+// Adds this tile's contribution to every owned slot, one layer at a time through workgroup memory.
+fn accumulateTile(lid: u32) {
+  for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+    let in4 = LAYER_IN4[layer];
+    let out4 = LAYER_OUT4[layer];
+    workgroupBarrier();
+    for (var k = 0u; k < in4; k++) {
+      stage[lid * MAX_STAGE4 + k] = activations[LAYER_ACT4[layer] + k];
+    }
+    for (var k = 0u; k < out4; k++) {
+      stage[lid * MAX_STAGE4 + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
+    }
+    workgroupBarrier();
+    for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
+      if (slotLayer[j] != layer) {
+        continue;
+      }
+      var sum = vec4f(0.0);
+      if (slotRow[j] == NO_SLOT) {
+        for (var s = 0u; s < BACKWARD_TILE; s++) {
+          sum += stage[s * MAX_STAGE4 + in4 + slotColumn[j]];
+        }
+      } else {
+        let row4 = in4 + slotRow[j] / 4u;
+        let rowLane = slotRow[j] % 4u;
+        for (var s = 0u; s < BACKWARD_TILE; s++) {
+          sum += stage[s * MAX_STAGE4 + row4][rowLane] * stage[s * MAX_STAGE4 + slotColumn[j]];
+        }
+      }
+      accumulators[j] += sum;
+    }
+  }
+}
+
+// Squared norm of the accumulated gradient across the workgroup's slots; clears the accumulators.
+fn takeGradSq(lid: u32) -> f32 {
+  var sq = 0.0;
+  for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
+    sq += dot(accumulators[j], accumulators[j]);
+    accumulators[j] = vec4f(0.0);
+  }
+  gradSqScratch[lid] = sq;
+  workgroupBarrier();
+  var total = 0.0;
+  if (lid == 0u) {
+    for (var s = 0u; s < BACKWARD_TILE; s++) {
+      total += gradSqScratch[s];
+    }
+  }
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(BACKWARD_TILE)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  let firstEnv = group.x * ENVS_PER_GROUP;
+  if (lid == 0u) {
+    lengthPrefix[0] = 0u;
+    for (var e = 0u; e < ENVS_PER_GROUP; e++) {
+      let env = firstEnv + e;
+      let length = select(0u, episodes[min(env, config.numEnvs - 1u)].length, env < config.numEnvs);
+      lengthPrefix[e + 1u] = lengthPrefix[e] + length;
+    }
+  }
+  decodeSlots(lid);
+  let segments = select(1u, ENVS_PER_GROUP, TRAJECTORY_GRAD_SQ);
+  let sampleWeight = 1.0 / f32(config.numEnvs);
+  for (var segment = 0u; segment < segments; segment++) {
+    let segmentStart = select(0u, workgroupUniformLoad(&lengthPrefix[segment]), TRAJECTORY_GRAD_SQ);
+    let segmentEnd = select(workgroupUniformLoad(&lengthPrefix[ENVS_PER_GROUP]),
+                            workgroupUniformLoad(&lengthPrefix[segment + 1u]), TRAJECTORY_GRAD_SQ);
+    for (var tileStart = segmentStart; tileStart < segmentEnd; tileStart += BACKWARD_TILE) {
+      let flat = tileStart + lid;
+      if (flat < segmentEnd) {
+        var e = 0u;
+        while (lengthPrefix[e + 1u] <= flat) {
+          e++;
+        }
+        let sample = (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
+        let weight = select(advantages[sample] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ);
+        sampleBackward(sample, weight);
+      } else {
+        clearSample();
+      }
+      accumulateTile(lid);
+    }
+    if (TRAJECTORY_GRAD_SQ) {
+      let total = takeGradSq(lid);
+      if (lid == 0u && firstEnv + segment < config.numEnvs) {
+        trajectoryGradSq[firstEnv + segment] = total;
+      }
+    }
+  }
+  if (!TRAJECTORY_GRAD_SQ) {
+    for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
+      let q = lid + j * BACKWARD_TILE;
+      if (q < PARAM4) {
+        partialGradients[group.x * PARAM4 + q] = accumulators[j];
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The trainer's settings, written once by the host (src/algo/configBuffer.ts) and read by every kernel.
+struct Config {
+  numEnvs: u32,
+  seed: u32,
+  gamma: f32,
+  rewardToGo: u32,          // 1: A_t built from the reward-to-go; 0: from the full return r(tau)
+  learningRate: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  maxGradNorm: f32,         // 0: no clipping
+  normalizeAdvantages: u32,
+  baseline: u32,            // BASELINE_* below
+  deterministic: u32,       // 1: act greedily (evaluation); 0: sample
+}
+
+const BASELINE_NONE: u32 = 0u;
+const BASELINE_MEAN: u32 = 1u;
+const BASELINE_PER_TIMESTEP: u32 = 2u;
+const BASELINE_OPTIMAL: u32 = 3u;
+
+// What the rollout leaves per environment (one episode each).
+struct Episode {
+  length: u32,              // valid steps; steps t >= length are masked everywhere downstream
+  totalReward: f32,         // undiscounted sum of rewards (the "return" statistics report)
+  entropySum: f32,          // sum over valid steps of the policy's entropy
+  discountedReturn: f32,    // r(tau) = sum_t gamma^t r_t (written by the returns kernel)
+}
+
+// The GPU-side training state: survives between iterations, so a whole iteration needs no host writes.
+struct TrainState {
+  iteration: u32,
+}
+
+// Per-iteration statistics, reduced on the GPU and read back asynchronously (src/algo/statsReader.ts).
+struct IterationStats {
+  iteration: u32,
+  envSteps: u32,
+  meanReturn: f32,
+  minReturn: f32,
+  maxReturn: f32,
+  meanLength: f32,
+  gradNorm: f32,
+  entropy: f32,
+}

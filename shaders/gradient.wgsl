@@ -1,0 +1,37 @@
+// Sums the backward pass's per-workgroup partial gradients in a fixed order (deterministic, no atomics),
+// then measures the gradient's L2 norm for the statistics and for optional clipping in adam.wgsl.
+
+#include "common/config.wgsl"
+#include "common/workgroupReduce.wgsl"
+
+override WORKGROUP_SIZE: u32 = 64u;
+override PARTIAL_COUNT: u32 = 1u;
+
+@group(0) @binding(0) var<storage, read> partialGradients: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> gradient: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> stats: IterationStats;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reduceGradient(@builtin(global_invocation_id) id: vec3u) {
+  let q = id.x;
+  if (q >= PARAM4) {
+    return;
+  }
+  var sum = vec4f(0.0);
+  for (var g = 0u; g < PARTIAL_COUNT; g++) {
+    sum += partialGradients[g * PARAM4 + q];
+  }
+  gradient[q] = sum;
+}
+
+@compute @workgroup_size(REDUCE_SIZE)
+fn gradientNorm(@builtin(local_invocation_index) lid: u32) {
+  var sq = 0.0;
+  for (var q = lid; q < PARAM4; q += REDUCE_SIZE) {
+    sq += dot(gradient[q], gradient[q]);
+  }
+  let total = workgroupSum4(vec4f(sq, 0.0, 0.0, 0.0), lid);
+  if (lid == 0u) {
+    stats.gradNorm = sqrt(total.x);
+  }
+}

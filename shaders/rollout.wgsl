@@ -1,0 +1,56 @@
+// Rollout: one invocation per environment runs one whole episode (trajectory tau_i) with the current policy,
+// fusing observe -> MLP forward -> sample a ~ pi(.|s) -> log pi(a|s) -> environment step, for up to HORIZON
+// steps, with no round trip to the host. Steps after the episode ends are not written; Episode.length masks them.
+//
+// Storage is (environment, time step) major: sample (i, t) lives at index i * HORIZON + t.
+
+#include "common/config.wgsl"
+#include "common/philox.wgsl"
+#include "common/mlp.wgsl"
+#include "common/categorical.wgsl"
+#include "env"
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> config: Config;
+@group(0) @binding(1) var<storage, read> trainState: TrainState;
+@group(0) @binding(2) var<storage, read> policyParams: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> observations: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> actions: array<u32>;
+@group(0) @binding(5) var<storage, read_write> rewards: array<f32>;
+@group(0) @binding(6) var<storage, read_write> logProbs: array<f32>;
+@group(0) @binding(7) var<storage, read_write> episodes: array<Episode>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let env = id.x;
+  if (env >= config.numEnvs) {
+    return;
+  }
+  let iteration = trainState.iteration;
+  var state = envReset(randomUniform4(config.seed, env, 0u, iteration, STREAM_RESET));
+  var length = HORIZON;
+  var totalReward = 0.0;
+  var entropySum = 0.0;
+  for (var t = 0u; t < HORIZON; t++) {
+    let sample = env * HORIZON + t;
+    let observation = envObserve(state);
+    for (var k = 0u; k < OBS4; k++) {
+      observations[sample * OBS4 + k] = observation[k];
+    }
+    mlpForward(observation);
+    let u = randomUniform4(config.seed, env, t, iteration, STREAM_STEP);
+    let choice = categoricalSample(mlpLogits(), u.x, config.deterministic == 1u);
+    let outcome = envStep(&state, choice.action, vec4f(u.yzw, 0.5));
+    actions[sample] = choice.action;
+    logProbs[sample] = choice.logProb;
+    rewards[sample] = outcome.x;
+    totalReward += outcome.x;
+    entropySum += choice.entropy;
+    if (outcome.y != 0.0) {
+      length = t + 1u;
+      break;
+    }
+  }
+  episodes[env] = Episode(length, totalReward, entropySum, 0.0);
+}

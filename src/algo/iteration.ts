@@ -1,0 +1,68 @@
+// One REINFORCE iteration as one sequence of compute dispatches, recorded into one command encoder:
+//   COLLECT TRAJECTORIES   rollout.wgsl        N episodes with the current policy (env + MLP + sampling fused)
+//   CALCULATE RETURNS      returns.wgsl        reward-to-go (or full return) per step
+//   BASELINE, ADVANTAGE    advantage.wgsl      b (none | mean | perTimestep | optimal), A = R - b, normalisation
+//   GRADIENT               backward.wgsl       (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
+//                          gradient.wgsl       fixed-order sum of the partials, its norm
+//   UPDATE NETWORK         adam.wgsl           Adam ascent step (optionally clipped)
+//   STATISTICS             stats.wgsl          mean/min/max return, length, entropy; iteration += 1
+// Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
+import type { BaselineKind } from './options.js';
+import type { TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
+import { WORKGROUP_SIZE } from './trainerKernels.js';
+
+export interface IterationShape {
+  numEnvs: number;
+  horizon: number;
+  param4: number;
+  partialCount: number;
+  baseline: BaselineKind;
+  normalizeAdvantages: boolean;
+}
+
+const MAX_GROUPS = 65535;
+const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
+
+export function encodeIteration(pass: GPUComputePassEncoder, k: TrainerKernels, g: TrainerBindGroups, s: IterationShape): void {
+  const dispatch = (name: keyof TrainerKernels, groups: number) => {
+    pass.setPipeline(k[name].pipeline);
+    pass.setBindGroup(0, g[name]);
+    pass.dispatchWorkgroups(groups);
+  };
+  const samples = s.numEnvs * s.horizon;
+
+  // COLLECT TRAJECTORIES, CALCULATE RETURNS
+  dispatch('rollout', groupsFor(s.numEnvs));
+  dispatch('returns', groupsFor(s.numEnvs));
+
+  // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
+  if (s.baseline === 'mean') dispatch('meanBaseline', 1);
+  if (s.baseline === 'perTimestep') dispatch('perTimestepBaseline', groupsFor(s.horizon));
+  if (s.baseline === 'optimal') {
+    dispatch('backwardTrajectoryGradSq', s.partialCount);
+    dispatch('optimalBaseline', 1);
+  }
+  dispatch('advantage', groupsFor(samples));
+  if (s.normalizeAdvantages) {
+    dispatch('advantageMoments', 1);
+    dispatch('normalizeAdvantage', groupsFor(samples));
+  }
+
+  // GRADIENT, UPDATE NETWORK
+  dispatch('backwardGradient', s.partialCount);
+  dispatch('reduceGradient', groupsFor(s.param4));
+  dispatch('gradientNorm', 1);
+  dispatch('adam', groupsFor(s.param4));
+
+  // STATISTICS
+  dispatch('stats', 1);
+}
+
+/** Evaluation: episodes and their statistics only, parameters untouched. */
+export function encodeEvaluation(pass: GPUComputePassEncoder, k: TrainerKernels, g: TrainerBindGroups, numEnvs: number): void {
+  for (const name of ['rollout', 'returns', 'stats'] as const) {
+    pass.setPipeline(k[name].pipeline);
+    pass.setBindGroup(0, g[name]);
+    pass.dispatchWorkgroups(name === 'stats' ? 1 : groupsFor(numEnvs));
+  }
+}

@@ -1,0 +1,116 @@
+// Trainer options: defaults, and validation that names the field and the allowed range.
+import { resolveEnvironment } from '../envs/registry.js';
+import type { EnvironmentDescriptor } from '../envs/environment.js';
+import { invalidOption } from '../errors.js';
+import type { Activation } from '../policy/layout.js';
+import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from '../policy/policyFile.js';
+
+export type BaselineKind = 'none' | 'mean' | 'perTimestep' | 'optimal';
+export const baselineKinds: readonly BaselineKind[] = ['none', 'mean', 'perTimestep', 'optimal'];
+
+export interface TrainerOptions {
+  /** A device the caller owns (never destroyed by the trainer); when absent the trainer acquires its own. */
+  device?: GPUDevice;
+  /** A built-in environment name ("cartpole") or a descriptor. Default "cartpole". */
+  env?: string | EnvironmentDescriptor;
+  /** N: parallel environments = trajectories per iteration. Default 1024. */
+  numEnvs?: number;
+  /** Hidden layer widths. Default [32]. Ignored when `policy` is given. */
+  hidden?: number[];
+  /** Hidden activation. Default "tanh". Ignored when `policy` is given. */
+  activation?: Activation;
+  /** Adam learning rate. Default 0.01. */
+  lr?: number;
+  /** Seeds the initial weights and every random draw of the run. Default 1. */
+  seed?: number;
+  /** Baseline subtracted from the returns. Default "perTimestep". */
+  baseline?: BaselineKind;
+  /** Credit each action with the rewards after it (true) or with the whole return r(tau). Default true. */
+  rewardToGo?: boolean;
+  /** Discount. Default 1 (the undiscounted objective of the theory). */
+  gamma?: number;
+  /** Scale advantages to zero mean and unit variance over the batch. Default false. */
+  normalizeAdvantages?: boolean;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Clip the gradient to this L2 norm before Adam; 0 turns clipping off. Default 0. */
+  maxGradNorm?: number;
+  /** Episode step limit. Default: the environment's. */
+  horizon?: number;
+  /** Start from these parameters instead of a fresh initialisation. */
+  policy?: PolicyFile;
+  /** Trajectories per backward-pass workgroup (a tuning knob). Default 16. */
+  envsPerGroup?: number;
+}
+
+export interface ResolvedOptions {
+  env: EnvironmentDescriptor;
+  numEnvs: number;
+  hidden: number[];
+  activation: Activation;
+  lr: number;
+  seed: number;
+  baseline: BaselineKind;
+  rewardToGo: boolean;
+  gamma: number;
+  normalizeAdvantages: boolean;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  maxGradNorm: number;
+  horizon: number;
+  policy: PolicyFile | undefined;
+  envsPerGroup: number;
+}
+
+function integerIn(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(field, `must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function numberIn(field: string, value: number, range: string, ok: (v: number) => boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+    throw invalidOption(field, `must be a number ${range}, got ${value}`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: TrainerOptions): ResolvedOptions {
+  const env = resolveEnvironment(options.env ?? 'cartpole');
+  const policy = options.policy ? validatePolicy(options.policy) : undefined;
+  if (policy) {
+    if (policy.env !== env.name) throw invalidOption('policy', `was trained on "${policy.env}", not "${env.name}"`);
+    if (policy.obsDim !== env.obsDim) throw invalidOption('policy', `has obsDim ${policy.obsDim}; ${env.name} has ${env.obsDim}`);
+    if (policy.action.kind !== 'categorical' || policy.action.n !== env.actionCount)
+      throw invalidOption('policy', `must have a categorical action with n = ${env.actionCount} for ${env.name}`);
+  }
+  const hidden = policy ? policyHidden(policy) : (options.hidden ?? [32]);
+  if (!Array.isArray(hidden) || hidden.length > 8) throw invalidOption('hidden', 'must be a list of 0 to 8 layer widths');
+  hidden.forEach((h, i) => integerIn(`hidden[${i}]`, h, 1, 1024));
+  const activation = policy ? policyActivation(policy) : (options.activation ?? 'tanh');
+  if (activation !== 'tanh' && activation !== 'relu') throw invalidOption('activation', `must be "tanh" or "relu", got "${activation}"`);
+  const baseline = options.baseline ?? 'perTimestep';
+  if (!baselineKinds.includes(baseline)) throw invalidOption('baseline', `must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
+  return {
+    env,
+    numEnvs: integerIn('numEnvs', options.numEnvs ?? 1024, 1, 1 << 22),
+    hidden,
+    activation,
+    lr: numberIn('lr', options.lr ?? 0.01, '> 0', (v) => v > 0),
+    seed: integerIn('seed', options.seed ?? 1, 0, 0xffffffff),
+    baseline,
+    rewardToGo: options.rewardToGo ?? true,
+    gamma: numberIn('gamma', options.gamma ?? 1, 'in [0, 1]', (v) => v >= 0 && v <= 1),
+    normalizeAdvantages: options.normalizeAdvantages ?? false,
+    beta1: numberIn('beta1', options.beta1 ?? 0.9, 'in [0, 1)', (v) => v >= 0 && v < 1),
+    beta2: numberIn('beta2', options.beta2 ?? 0.999, 'in [0, 1)', (v) => v >= 0 && v < 1),
+    epsilon: numberIn('epsilon', options.epsilon ?? 1e-8, '> 0', (v) => v > 0),
+    maxGradNorm: numberIn('maxGradNorm', options.maxGradNorm ?? 0, '>= 0 (0: no clipping)', (v) => v >= 0),
+    horizon: integerIn('horizon', options.horizon ?? env.horizon, 1, 100000),
+    policy,
+    envsPerGroup: integerIn('envsPerGroup', options.envsPerGroup ?? 16, 1, 256),
+  };
+}

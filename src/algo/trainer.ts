@@ -1,0 +1,257 @@
+// The trainer: owns the buffers and kernels of one REINFORCE run and drives iterations.
+// Follow one iteration from step() into encodeIteration() (iteration.ts), which names each kernel it runs.
+import { ReinforceError, invalidOption } from '../errors.js';
+import { describeAdapter, requestDevice } from '../gpu/device.js';
+import { readBuffer } from '../gpu/readback.js';
+import { type PolicyLayout, packParameters, policyLayout, unpackParameters } from '../policy/layout.js';
+import { type PolicyFile, initialPolicy } from '../policy/policyFile.js';
+import { type Batch, assembleBatch } from './batch.js';
+import { encodeEvaluation, encodeIteration } from './iteration.js';
+import { type ResolvedOptions, type TrainerOptions, resolveOptions } from './options.js';
+import { StatsReader } from './statsReader.js';
+import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
+import {
+  backwardShape,
+  bindTrainerKernels,
+  createTrainerKernels,
+  type TrainerBindGroups,
+  type TrainerKernels,
+} from './trainerKernels.js';
+
+/** One iteration's statistics: the fields of the CLI's --json lines. */
+export interface IterationStats {
+  iter: number;
+  envSteps: number;
+  meanReturn: number;
+  minReturn: number;
+  maxReturn: number;
+  meanLength: number;
+  gradNorm: number;
+  entropy: number;
+  /** Seconds since the trainer was created. */
+  seconds: number;
+  /** Environment steps of this iteration over the time the GPU spent on it. */
+  stepsPerSecond: number;
+}
+
+const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3 } as const;
+
+export class Trainer {
+  readonly device: GPUDevice;
+  readonly adapterName: string;
+  readonly isFallback: boolean;
+  readonly options: ResolvedOptions;
+  readonly layout: PolicyLayout;
+  readonly partialCount: number;
+  private readonly ownsDevice: boolean;
+  private readonly buffers: TrainerBuffers;
+  private readonly kernels: TrainerKernels;
+  private readonly bindGroups: TrainerBindGroups;
+  private readonly statsReader: StatsReader;
+  private readonly startTime: number;
+  private lastResolved = 0;
+  private destroyed = false;
+  private lostMessage: string | undefined;
+  private batchPolicy: PolicyFile | undefined;
+  private readonly initial: PolicyFile;
+
+  private constructor(init: {
+    device: GPUDevice; ownsDevice: boolean; adapterName: string; isFallback: boolean; options: ResolvedOptions;
+    layout: PolicyLayout; partialCount: number; buffers: TrainerBuffers; kernels: TrainerKernels; initial: PolicyFile; startTime: number;
+  }) {
+    this.device = init.device;
+    this.ownsDevice = init.ownsDevice;
+    this.adapterName = init.adapterName;
+    this.isFallback = init.isFallback;
+    this.options = init.options;
+    this.layout = init.layout;
+    this.partialCount = init.partialCount;
+    this.buffers = init.buffers;
+    this.kernels = init.kernels;
+    this.bindGroups = bindTrainerKernels(init.kernels, init.buffers);
+    this.statsReader = new StatsReader(init.device);
+    this.initial = init.initial;
+    this.startTime = init.startTime;
+    this.device.lost.then((info) => {
+      if (!this.destroyed) this.lostMessage = info.message || String(info.reason);
+    });
+  }
+
+  static async create(userOptions: TrainerOptions = {}): Promise<Trainer> {
+    const startTime = performance.now();
+    const options = resolveOptions(userOptions);
+    const acquired = userOptions.device
+      ? { device: userOptions.device, ...deviceDescription(userOptions.device) }
+      : await requestDevice();
+    const device = acquired.device;
+    const ownsDevice = !userOptions.device;
+    try {
+      const { env } = options;
+      const layout = policyLayout(env.obsDim, env.actionCount, options.hidden, options.activation);
+      const maxEnvs = maxEnvsFor(device, layout, options.horizon);
+      if (options.numEnvs > maxEnvs) {
+        throw invalidOption('numEnvs', `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}), got ${options.numEnvs}`);
+      }
+      const backward = backwardShape(device, layout, options.envsPerGroup);
+      const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
+      const kernels = await createTrainerKernels(device, layout, env, options.horizon, backward, partialCount);
+      const sizes = bufferSizes({ numEnvs: options.numEnvs, horizon: options.horizon, obs4: Math.ceil(env.obsDim / 4), param4: layout.param4, partialCount });
+      const buffers = createTrainerBuffers(device, sizes);
+      const initial = options.policy ?? initialPolicy({ env: env.name, obsDim: env.obsDim, actionCount: env.actionCount, hidden: options.hidden, activation: options.activation, seed: options.seed });
+      const trainer = new Trainer({ device, ownsDevice, adapterName: acquired.adapterName, isFallback: acquired.isFallback, options, layout, partialCount, buffers, kernels, initial, startTime });
+      trainer.writeConfig(false);
+      device.queue.writeBuffer(buffers.policyParams as GPUBuffer, 0, packParameters(layout, initial.layers) as Float32Array<ArrayBuffer>);
+      return trainer;
+    } catch (error) {
+      if (ownsDevice) device.destroy();
+      throw error;
+    }
+  }
+
+  private writeConfig(deterministic: boolean): void {
+    const o = this.options;
+    writeConfig(this.device, this.buffers.config as GPUBuffer, {
+      numEnvs: o.numEnvs, seed: o.seed, gamma: o.gamma, rewardToGo: o.rewardToGo, lr: o.lr, beta1: o.beta1, beta2: o.beta2,
+      epsilon: o.epsilon, maxGradNorm: o.maxGradNorm, normalizeAdvantages: o.normalizeAdvantages,
+      baseline: BASELINE_CODES[o.baseline], deterministic,
+    });
+  }
+
+  private assertUsable(): void {
+    if (this.destroyed) throw new ReinforceError('DESTROYED', 'this trainer was destroyed');
+    if (this.lostMessage !== undefined) throw new ReinforceError('DEVICE_LOST', `the GPU device was lost: ${this.lostMessage}`);
+  }
+
+  /** Records one whole iteration into the caller's encoder (no readback; statistics stay on the GPU). */
+  encodeStep(encoder: GPUCommandEncoder): void {
+    this.assertUsable();
+    const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
+    const o = this.options;
+    encodeIteration(pass, this.kernels, this.bindGroups, {
+      numEnvs: o.numEnvs, horizon: o.horizon, param4: this.layout.param4, partialCount: this.partialCount,
+      baseline: o.baseline, normalizeAdvantages: o.normalizeAdvantages,
+    });
+    pass.end();
+  }
+
+  /**
+   * Queues one iteration and resolves with its statistics once they arrive. Calls may overlap: start the next
+   * step before awaiting the last one and the GPU never waits for the host.
+   * With captureBatch, the policy that sampled is kept for readBatch().
+   */
+  async step(options: { captureBatch?: boolean } = {}): Promise<IterationStats> {
+    this.assertUsable();
+    const slot = await this.statsReader.reserve();
+    const encoder = this.device.createCommandEncoder({ label: 'reinforce step' });
+    if (options.captureBatch) {
+      const { policyParams, policySnapshot } = this.buffers as Required<TrainerBuffers>;
+      encoder.copyBufferToBuffer(policyParams as GPUBuffer, 0, policySnapshot as GPUBuffer, 0, (policyParams as GPUBuffer).size);
+    }
+    this.encodeStep(encoder);
+    return this.submitAndRead(encoder, slot);
+  }
+
+  /** Runs one episode per environment with the current policy (greedy when deterministic); no update. */
+  async evaluate(options: { deterministic?: boolean } = {}): Promise<IterationStats> {
+    this.assertUsable();
+    const slot = await this.statsReader.reserve();
+    this.writeConfig(options.deterministic ?? false);
+    const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
+    encoder.clearBuffer(this.buffers.stats as GPUBuffer);
+    const pass = encoder.beginComputePass({ label: 'evaluation' });
+    encodeEvaluation(pass, this.kernels, this.bindGroups, this.options.numEnvs);
+    pass.end();
+    const stats = this.submitAndRead(encoder, slot);
+    this.writeConfig(false);
+    return stats;
+  }
+
+  private async submitAndRead(encoder: GPUCommandEncoder, slot: number): Promise<IterationStats> {
+    this.statsReader.encodeCopy(encoder, this.buffers.stats as GPUBuffer, slot);
+    this.device.pushErrorScope('validation');
+    this.device.queue.submit([encoder.finish()]);
+    const validation = this.device.popErrorScope();
+    const submitted = performance.now();
+    const [raw, error] = await Promise.all([this.statsReader.read(slot), validation]);
+    if (error) throw new ReinforceError('GPU_VALIDATION', `GPU validation error: ${error.message}`);
+    this.assertUsable();
+    const now = performance.now();
+    const busy = Math.max(1e-6, (now - Math.max(submitted, this.lastResolved)) / 1000);
+    this.lastResolved = now;
+    return {
+      iter: raw.iteration + 1,
+      envSteps: raw.envSteps,
+      meanReturn: raw.meanReturn,
+      minReturn: raw.minReturn,
+      maxReturn: raw.maxReturn,
+      meanLength: raw.meanLength,
+      gradNorm: raw.gradNorm,
+      entropy: raw.entropy,
+      seconds: (now - this.startTime) / 1000,
+      stepsPerSecond: raw.envSteps / busy,
+    };
+  }
+
+  /** The current parameters as a policy file. */
+  async readPolicy(): Promise<PolicyFile> {
+    this.assertUsable();
+    return this.policyFrom(this.buffers.policyParams as GPUBuffer);
+  }
+
+  private async policyFrom(buffer: GPUBuffer): Promise<PolicyFile> {
+    const data = new Float32Array(await readBuffer(this.device, buffer, this.layout.param4 * 16));
+    const dense = unpackParameters(this.layout, data);
+    return {
+      ...this.initial,
+      layers: this.initial.layers.map((layer, l) => ({ ...layer, weight: dense[l]?.weight ?? [], bias: dense[l]?.bias ?? [] })),
+    };
+  }
+
+  /** The batch of the last step({ captureBatch: true }): samples, advantages and the gradient, as in README. */
+  async readBatch(): Promise<Batch> {
+    this.assertUsable();
+    const read = async (name: string) => readBuffer(this.device, this.buffers[name] as GPUBuffer);
+    this.batchPolicy = await this.policyFrom(this.buffers.policySnapshot as GPUBuffer);
+    const [observations, actions, rewards, logProbs, advantages, episodes, gradient] = await Promise.all(
+      ['observations', 'actions', 'rewards', 'logProbs', 'advantages', 'episodes', 'gradient'].map(read),
+    );
+    return assembleBatch({
+      options: this.options, layout: this.layout, policy: this.batchPolicy,
+      observations: observations as ArrayBuffer, actions: actions as ArrayBuffer, rewards: rewards as ArrayBuffer,
+      logProbs: logProbs as ArrayBuffer, advantages: advantages as ArrayBuffer, episodes: episodes as ArrayBuffer,
+      gradient: gradient as ArrayBuffer,
+    });
+  }
+
+  /** Raw access for tests and tools: a copy of one of the trainer's buffers (by its WGSL binding name). */
+  async readRaw(name: string): Promise<ArrayBuffer> {
+    const buffer = this.buffers[name];
+    if (!buffer) throw new ReinforceError('BINDING', `no trainer buffer named "${name}"`);
+    return readBuffer(this.device, buffer);
+  }
+
+  /** Overwrites one of the trainer's buffers (tests use this to poison outputs before a run). */
+  writeRaw(name: string, data: ArrayBufferView): void {
+    const buffer = this.buffers[name];
+    if (!buffer) throw new ReinforceError('BINDING', `no trainer buffer named "${name}"`);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Releases every GPU object this trainer created; destroys the device only if the trainer acquired it. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    this.statsReader.destroy();
+    if (this.ownsDevice) this.device.destroy();
+  }
+}
+
+function deviceDescription(device: GPUDevice): { adapterName: string; isFallback: boolean } {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return info ? describeAdapter({ info } as GPUAdapter) : { adapterName: 'caller-provided device', isFallback: false };
+}
+
+export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
+  return Trainer.create(options);
+}

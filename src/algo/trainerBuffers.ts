@@ -1,0 +1,81 @@
+// Every GPU buffer one trainer owns, named as the WGSL bindings that read them, and their sizes.
+import type { PolicyLayout } from '../policy/layout.js';
+
+export const CONFIG_BYTES = 48;
+export const STATS_BYTES = 32;
+export const EPISODE_BYTES = 16;
+
+export interface BufferSizes {
+  numEnvs: number;
+  horizon: number;
+  obs4: number;
+  param4: number;
+  partialCount: number;
+}
+
+/** Bytes of each buffer: the biggest ones grow with numEnvs * horizon. */
+export function bufferSizes(s: BufferSizes): Record<string, number> {
+  const samples = s.numEnvs * s.horizon;
+  return {
+    config: CONFIG_BYTES,
+    trainState: 16,
+    policyParams: s.param4 * 16,
+    policySnapshot: s.param4 * 16,
+    adamMoments: 2 * s.param4 * 16,
+    observations: samples * s.obs4 * 16,
+    actions: samples * 4,
+    rewards: samples * 4,
+    logProbs: samples * 4,
+    returns: samples * 4,
+    advantages: samples * 4,
+    episodes: s.numEnvs * EPISODE_BYTES,
+    trajectoryGradSq: s.numEnvs * 4,
+    baseline: s.horizon * 4,
+    advantageMoments: 16,
+    partialGradients: s.partialCount * s.param4 * 16,
+    gradient: s.param4 * 16,
+    stats: STATS_BYTES,
+  };
+}
+
+/** The largest numEnvs whose buffers fit the device's per-buffer limits. */
+export function maxEnvsFor(device: GPUDevice, layout: PolicyLayout, horizon: number): number {
+  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  const obs4 = Math.ceil(layout.obsDim / 4);
+  return Math.max(0, Math.floor(limit / (horizon * obs4 * 16)));
+}
+
+export type TrainerBuffers = Record<string, GPUBuffer>;
+
+const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+export function createTrainerBuffers(device: GPUDevice, sizes: Record<string, number>): TrainerBuffers {
+  const buffers: TrainerBuffers = {};
+  for (const [name, size] of Object.entries(sizes)) {
+    const usage = name === 'config' ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST : USAGE();
+    buffers[name] = device.createBuffer({ label: name, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+  }
+  return buffers;
+}
+
+export function writeConfig(device: GPUDevice, buffer: GPUBuffer, values: {
+  numEnvs: number; seed: number; gamma: number; rewardToGo: boolean; lr: number; beta1: number; beta2: number;
+  epsilon: number; maxGradNorm: number; normalizeAdvantages: boolean; baseline: number; deterministic: boolean;
+}): void {
+  const data = new ArrayBuffer(CONFIG_BYTES);
+  const u32 = new Uint32Array(data);
+  const f32 = new Float32Array(data);
+  u32[0] = values.numEnvs;
+  u32[1] = values.seed >>> 0;
+  f32[2] = values.gamma;
+  u32[3] = values.rewardToGo ? 1 : 0;
+  f32[4] = values.lr;
+  f32[5] = values.beta1;
+  f32[6] = values.beta2;
+  f32[7] = values.epsilon;
+  f32[8] = values.maxGradNorm;
+  u32[9] = values.normalizeAdvantages ? 1 : 0;
+  u32[10] = values.baseline;
+  u32[11] = values.deterministic ? 1 : 0;
+  device.queue.writeBuffer(buffer, 0, data);
+}

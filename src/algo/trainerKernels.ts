@@ -1,0 +1,110 @@
+// The compute kernels of one training iteration, compiled for one policy layout and environment, with their
+// bind groups over the trainer's buffers. Each name below is the WGSL file (and entry point) that runs.
+import type { EnvironmentDescriptor } from '../envs/environment.js';
+import { ReinforceError } from '../errors.js';
+import { Kernel } from '../gpu/kernel.js';
+import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
+import { type PolicyLayout, layoutConstants } from '../policy/layout.js';
+import type { TrainerBuffers } from './trainerBuffers.js';
+
+export const WORKGROUP_SIZE = 64;
+
+export interface BackwardShape {
+  tile: number;
+  slotsPerInvocation: number;
+  envsPerGroup: number;
+}
+
+/** The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory. */
+export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGroup: number): BackwardShape {
+  const limits = device.limits;
+  for (const tile of [64, 32, 16, 8, 4]) {
+    const bytes = tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + tile * 4;
+    if (bytes <= limits.maxComputeWorkgroupStorageSize && tile <= limits.maxComputeInvocationsPerWorkgroup) {
+      return { tile, slotsPerInvocation: Math.ceil(layout.param4 / tile), envsPerGroup };
+    }
+  }
+  throw new ReinforceError(
+    'INVALID_OPTION',
+    `hidden: layers this wide do not fit the device's ${limits.maxComputeWorkgroupStorageSize}-byte workgroup memory`,
+    'hidden',
+  );
+}
+
+export async function environmentSource(env: EnvironmentDescriptor): Promise<string> {
+  return 'file' in env.shader ? loadShaderFile(env.shader.file) : env.shader.source;
+}
+
+export interface TrainerKernels {
+  rollout: Kernel;
+  returns: Kernel;
+  meanBaseline: Kernel;
+  perTimestepBaseline: Kernel;
+  optimalBaseline: Kernel;
+  advantage: Kernel;
+  advantageMoments: Kernel;
+  normalizeAdvantage: Kernel;
+  backwardGradient: Kernel;
+  backwardTrajectoryGradSq: Kernel;
+  reduceGradient: Kernel;
+  gradientNorm: Kernel;
+  adam: Kernel;
+  stats: Kernel;
+}
+
+export async function createTrainerKernels(
+  device: GPUDevice,
+  layout: PolicyLayout,
+  env: EnvironmentDescriptor,
+  horizon: number,
+  backward: BackwardShape,
+  partialCount: number,
+): Promise<TrainerKernels> {
+  const prelude = [
+    '// ---- constants from the host (src/policy/layout.ts, src/algo/trainerKernels.ts)',
+    layoutConstants(layout),
+    `const HORIZON: u32 = ${horizon}u;`,
+    `const BACKWARD_TILE: u32 = ${backward.tile}u;`,
+    `const SLOTS_PER_INVOCATION: u32 = ${backward.slotsPerInvocation}u;`,
+  ].join('\n');
+  const envSource = { name: env.name, source: await environmentSource(env) };
+  const sources = new Map<string, Promise<string>>();
+  const source = (file: string) => {
+    if (!sources.has(file)) sources.set(file, composeShader(file, { prelude, env: envSource }));
+    return sources.get(file) as Promise<string>;
+  };
+  const kernel = async (file: string, entryPoint: string, constants: Record<string, number | boolean> = {}) =>
+    Kernel.create(device, { label: `${file}:${entryPoint}`, code: await source(file), entryPoint, constants });
+  const wg = { WORKGROUP_SIZE };
+  const [rollout, returns, meanBaseline, perTimestepBaseline, optimalBaseline, advantage, advantageMoments, normalizeAdvantage,
+    backwardGradient, backwardTrajectoryGradSq, reduceGradient, gradientNorm, adam, stats] = await Promise.all([
+    kernel('rollout.wgsl', 'main', wg),
+    kernel('returns.wgsl', 'main', wg),
+    kernel('advantage.wgsl', 'meanBaseline', wg),
+    kernel('advantage.wgsl', 'perTimestepBaseline', wg),
+    kernel('advantage.wgsl', 'optimalBaseline', wg),
+    kernel('advantage.wgsl', 'advantage', wg),
+    kernel('advantage.wgsl', 'advantageMomentsMain', wg),
+    kernel('advantage.wgsl', 'normalizeAdvantage', wg),
+    kernel('backward.wgsl', 'main', { ENVS_PER_GROUP: backward.envsPerGroup, TRAJECTORY_GRAD_SQ: false }),
+    kernel('backward.wgsl', 'main', { ENVS_PER_GROUP: backward.envsPerGroup, TRAJECTORY_GRAD_SQ: true }),
+    kernel('gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount }),
+    kernel('gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }),
+    kernel('adam.wgsl', 'main', wg),
+    kernel('stats.wgsl', 'main'),
+  ]);
+  return {
+    rollout, returns, meanBaseline, perTimestepBaseline, optimalBaseline, advantage, advantageMoments,
+    normalizeAdvantage, backwardGradient, backwardTrajectoryGradSq, reduceGradient, gradientNorm, adam, stats,
+  };
+}
+
+export type TrainerBindGroups = Record<keyof TrainerKernels, GPUBindGroup>;
+
+export function bindTrainerKernels(kernels: TrainerKernels, buffers: TrainerBuffers): TrainerBindGroups {
+  const groups = {} as TrainerBindGroups;
+  for (const [name, kernel] of Object.entries(kernels) as [keyof TrainerKernels, Kernel][]) {
+    groups[name] = kernel.bind(buffers);
+  }
+  return groups;
+}

@@ -1,0 +1,26 @@
+/** Every error the library raises on purpose: `code` says what kind, `field` names the offending option. */
+export type ReinforceErrorCode =
+  | 'NO_ADAPTER'
+  | 'DEVICE_LOST'
+  | 'INVALID_OPTION'
+  | 'INVALID_POLICY'
+  | 'SHADER'
+  | 'BINDING'
+  | 'GPU_VALIDATION'
+  | 'DESTROYED';
+
+export class ReinforceError extends Error {
+  readonly code: ReinforceErrorCode;
+  readonly field: string | undefined;
+
+  constructor(code: ReinforceErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = 'ReinforceError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export function invalidOption(field: string, message: string): ReinforceError {
+  return new ReinforceError('INVALID_OPTION', `${field}: ${message}`, field);
+}

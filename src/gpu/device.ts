@@ -1,0 +1,93 @@
+// Device acquisition for Node (Dawn, the `webgpu` package) and the browser (navigator.gpu):
+// the real adapter first, SwiftShader (a CPU Vulkan driver) as the fallback, a clear error when neither exists.
+import { ReinforceError } from '../errors.js';
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  /** "vendor architecture (description)" as the adapter reports it. */
+  adapterName: string;
+  /** True when running on a software (CPU) adapter such as SwiftShader. */
+  isFallback: boolean;
+}
+
+export interface RequestDeviceOptions {
+  /** Skip the real adapter and use SwiftShader (Node only). */
+  forceFallback?: boolean;
+  powerPreference?: GPUPowerPreference;
+}
+
+/** Debian/Ubuntu's chromium package ships SwiftShader's Vulkan driver here. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+const INSTALL_HINT =
+  'no WebGPU adapter found: on a machine without a GPU install SwiftShader and the Vulkan loader ' +
+  '(Debian/Ubuntu: apt-get install -y chromium libvulkan1); in a browser use one with WebGPU enabled';
+
+// Dawn's GPU objects must outlive every device made from them (see docs on Node): keep them referenced.
+const nodeInstances: GPU[] = [];
+
+export function describeAdapter(adapter: GPUAdapter): { adapterName: string; isFallback: boolean } {
+  const info = adapter.info;
+  const parts = [info.vendor, info.architecture].filter((s) => s && s.length > 0);
+  const name = `${parts.join(' ') || 'unknown adapter'}${info.description ? ` (${info.description})` : ''}`;
+  const fallbackFlag = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software = /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+  return { adapterName: name, isFallback: fallbackFlag || software };
+}
+
+async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | null> {
+  const webgpu = await import('webgpu');
+  if (typeof globalThis.GPUBufferUsage === 'undefined') {
+    Object.assign(globalThis, webgpu.globals);
+  }
+  const tryCreate = async (): Promise<GPUAdapter | null> => {
+    const gpu = webgpu.create([]) as unknown as GPU;
+    nodeInstances.push(gpu);
+    return gpu.requestAdapter({ powerPreference: options.powerPreference });
+  };
+  if (!options.forceFallback) {
+    const adapter = await tryCreate();
+    if (adapter) return adapter;
+  }
+  const fs = await import('node:fs');
+  const icd = process.env.WEBGPU_REINFORCE_ICD ?? SWIFTSHADER_ICD;
+  if (!fs.existsSync(icd)) return null;
+  // The Vulkan loader reads these when the next instance is created.
+  process.env.VK_ICD_FILENAMES = icd;
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  return tryCreate();
+}
+
+function requiredLimits(adapter: GPUAdapter): Record<string, number> {
+  const l = adapter.limits;
+  return {
+    maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, 10),
+    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxBufferSize: l.maxBufferSize,
+    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+  };
+}
+
+/**
+ * A device on the best adapter available. The caller owns the device: call device.destroy() when done.
+ * Device loss is reported on stderr (and surfaces as a DEVICE_LOST error from any trainer using it).
+ */
+export async function requestDevice(options: RequestDeviceOptions = {}): Promise<AcquiredDevice> {
+  const browserGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  let adapter: GPUAdapter | null;
+  if (browserGpu) {
+    adapter = await browserGpu.requestAdapter({ powerPreference: options.powerPreference });
+  } else if (typeof process !== 'undefined' && process.versions?.node) {
+    adapter = await nodeAdapter(options);
+  } else {
+    adapter = null;
+  }
+  if (!adapter) throw new ReinforceError('NO_ADAPTER', INSTALL_HINT);
+  const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter) });
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed') console.error(`webgpu-reinforce: GPU device lost: ${info.message}`);
+  });
+  return { device, ...describeAdapter(adapter) };
+}

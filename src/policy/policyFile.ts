@@ -1,0 +1,131 @@
+// The policy file format ("webgpu-reinforce.policy", version 1): a plain JSON MLP, documented in README.md.
+import { ReinforceError } from '../errors.js';
+import { uniformStream } from '../random/philox.js';
+import type { Activation } from './layout.js';
+
+export type LayerActivation = Activation | 'linear';
+
+export interface PolicyLayer {
+  inDim: number;
+  outDim: number;
+  activation: LayerActivation;
+  /** Row-major outDim x inDim: weight[o * inDim + i]. */
+  weight: number[];
+  bias: number[];
+}
+
+export type PolicyAction = { kind: 'categorical'; n: number } | { kind: 'gaussian'; dim: number; low: number[]; high: number[] };
+
+export interface PolicyFile {
+  format: 'webgpu-reinforce.policy';
+  version: 1;
+  env: string;
+  obsDim: number;
+  action: PolicyAction;
+  layers: PolicyLayer[];
+  logStd?: number[];
+}
+
+const fail = (source: string, field: string, message: string) =>
+  new ReinforceError('INVALID_POLICY', `${source}: ${field} ${message}`, field);
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+function finiteArray(source: string, field: string, value: unknown, length: number): number[] {
+  if (!Array.isArray(value) || value.length !== length) throw fail(source, field, `must be an array of ${length} numbers`);
+  value.forEach((x, i) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw fail(source, `${field}[${i}]`, 'must be a finite number');
+  });
+  return value as number[];
+}
+
+/** Checks a parsed policy file; throws INVALID_POLICY naming the first field that is wrong. */
+export function validatePolicy(json: unknown, source = 'policy'): PolicyFile {
+  if (typeof json !== 'object' || json === null) throw fail(source, 'the file', 'is not a JSON object');
+  const p = json as Record<string, unknown>;
+  if (p.format !== 'webgpu-reinforce.policy') throw fail(source, 'format', 'must be "webgpu-reinforce.policy"');
+  if (p.version !== 1) throw fail(source, 'version', 'must be 1');
+  if (typeof p.env !== 'string' || p.env.length === 0) throw fail(source, 'env', 'must be an environment name');
+  if (!isCount(p.obsDim)) throw fail(source, 'obsDim', 'must be a positive integer');
+  const action = p.action as Record<string, unknown> | undefined;
+  let outDim: number;
+  if (action?.kind === 'categorical') {
+    if (!isCount(action.n) || action.n < 2) throw fail(source, 'action.n', 'must be an integer >= 2');
+    outDim = action.n;
+  } else if (action?.kind === 'gaussian') {
+    if (!isCount(action.dim)) throw fail(source, 'action.dim', 'must be a positive integer');
+    finiteArray(source, 'action.low', action.low, action.dim);
+    finiteArray(source, 'action.high', action.high, action.dim);
+    finiteArray(source, 'logStd', p.logStd, action.dim);
+    outDim = action.dim;
+  } else {
+    throw fail(source, 'action.kind', 'must be "categorical" or "gaussian"');
+  }
+  if (!Array.isArray(p.layers) || p.layers.length === 0) throw fail(source, 'layers', 'must be a non-empty array');
+  let inDim = p.obsDim;
+  let hiddenActivation: string | undefined;
+  p.layers.forEach((raw, l) => {
+    const layer = raw as Record<string, unknown>;
+    const name = `layers[${l}]`;
+    if (layer.inDim !== inDim) throw fail(source, `${name}.inDim`, `must be ${inDim} (the previous layer's outDim)`);
+    if (!isCount(layer.outDim)) throw fail(source, `${name}.outDim`, 'must be a positive integer');
+    const last = l === (p.layers as unknown[]).length - 1;
+    if (last) {
+      if (layer.activation !== 'linear') throw fail(source, `${name}.activation`, 'must be "linear" (the output layer)');
+      if (layer.outDim !== outDim) throw fail(source, `${name}.outDim`, `must be ${outDim} (the action size)`);
+    } else {
+      if (layer.activation !== 'tanh' && layer.activation !== 'relu')
+        throw fail(source, `${name}.activation`, 'must be "tanh" or "relu" for a hidden layer');
+      if (hiddenActivation && layer.activation !== hiddenActivation)
+        throw fail(source, `${name}.activation`, `must match the other hidden layers ("${hiddenActivation}")`);
+      hiddenActivation = layer.activation;
+    }
+    finiteArray(source, `${name}.weight`, layer.weight, (layer.outDim as number) * inDim);
+    finiteArray(source, `${name}.bias`, layer.bias, layer.outDim as number);
+    inDim = layer.outDim as number;
+  });
+  return json as PolicyFile;
+}
+
+export function policyHidden(policy: PolicyFile): number[] {
+  return policy.layers.slice(0, -1).map((l) => l.outDim);
+}
+
+export function policyActivation(policy: PolicyFile): Activation {
+  return (policy.layers[0]?.activation === 'relu' ? 'relu' : 'tanh') as Activation;
+}
+
+export interface InitialPolicyOptions {
+  env: string;
+  obsDim: number;
+  actionCount: number;
+  hidden: number[];
+  activation: Activation;
+  seed: number;
+}
+
+/**
+ * A fresh categorical policy: weights ~ U(-1/sqrt(inDim), 1/sqrt(inDim)) (PyTorch's Linear default),
+ * the output layer scaled by 0.01 so the first policy is close to uniform; zero biases.
+ */
+export function initialPolicy(options: InitialPolicyOptions): PolicyFile {
+  const random = uniformStream(options.seed, 0x1);
+  const dims = [options.obsDim, ...options.hidden, options.actionCount];
+  const layers: PolicyLayer[] = [];
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const inDim = dims[l] as number;
+    const outDim = dims[l + 1] as number;
+    const last = l + 2 === dims.length;
+    const scale = (last ? 0.01 : 1) / Math.sqrt(inDim);
+    const weight = Array.from({ length: outDim * inDim }, () => Math.fround((2 * random() - 1) * scale));
+    layers.push({ inDim, outDim, activation: last ? 'linear' : options.activation, weight, bias: new Array(outDim).fill(0) });
+  }
+  return {
+    format: 'webgpu-reinforce.policy',
+    version: 1,
+    env: options.env,
+    obsDim: options.obsDim,
+    action: { kind: 'categorical', n: options.actionCount },
+    layers,
+  };
+}
