@@ -29,6 +29,8 @@ override TRAJECTORY_GRAD_SQ: bool = false;
 @group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
 @group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
 
+fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
+
 const NO_SLOT: u32 = 0xFFFFFFFFu;
 
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;
@@ -92,13 +94,15 @@ fn sampleBackward(sample: u32, weight: f32) {
     for (var i = 0u; i < in4; i++) {
       deltas[below + i] = vec4f(0.0);
     }
+    // Four rows of W_l per pass: delta_{l-1} += W_l[o..o+3]^T delta_l[o..o+3].
     var row = LAYER_WEIGHT4[layer];
-    for (var o = 0u; o < LAYER_OUT4[layer] * 4u; o++) {
-      let d = deltas[above + o / 4u][o % 4u];
+    for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
+      let d = deltas[above + o4];
       for (var i = 0u; i < in4; i++) {
-        deltas[below + i] += policyParams[row + i] * d;
+        deltas[below + i] += policyWeight(row + i) * d.x + policyWeight(row + in4 + i) * d.y
+          + policyWeight(row + 2u * in4 + i) * d.z + policyWeight(row + 3u * in4 + i) * d.w;
       }
-      row += in4;
+      row += 4u * in4;
     }
     for (var i = 0u; i < in4; i++) {
       deltas[below + i] *= activationSlope(activations[LAYER_ACT4[layer] + i]);
@@ -131,8 +135,12 @@ fn accumulateTile(lid: u32) {
       } else {
         let row4 = in4 + slotRow[j] / 4u;
         let rowLane = slotRow[j] % 4u;
-        for (var s = 0u; s < BACKWARD_TILE; s++) {
-          sum += stage[s * MAX_STAGE4 + row4][rowLane] * stage[s * MAX_STAGE4 + slotColumn[j]];
+        let column = slotColumn[j];
+        // Two samples per pass: fewer loop trips (BACKWARD_TILE is a power of two >= 4).
+        for (var s = 0u; s < BACKWARD_TILE; s += 2u) {
+          let a = s * MAX_STAGE4;
+          let b = a + MAX_STAGE4;
+          sum += stage[a + row4][rowLane] * stage[a + column] + stage[b + row4][rowLane] * stage[b + column];
         }
       }
       accumulators[j] += sum;

@@ -11,6 +11,9 @@
 #include "env"
 
 override WORKGROUP_SIZE: u32 = 64u;
+fn policyWeight(q: u32) -> vec4f {
+  return policyParams[q];
+}
 
 @group(0) @binding(0) var<uniform> config: Config;
 @group(0) @binding(1) var<storage, read> trainState: TrainState;

@@ -31,21 +31,30 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
     activations[k] = observation[k];
   }
   for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+    // Look the layout up once per layer: indexing a const array is not free on every backend.
     let in4 = LAYER_IN4[layer];
+    let out4 = LAYER_OUT4[layer];
+    let bias4 = LAYER_BIAS4[layer];
     let inOffset = LAYER_ACT4[layer];
     let outOffset = LAYER_ACT4[layer + 1u];
     let isOutput = layer + 1u == LAYER_COUNT;
+    // Four output rows per pass over the input: one activation load feeds four vec4 multiply-adds.
     var row = LAYER_WEIGHT4[layer];
-    for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
-      var z = policyParams[LAYER_BIAS4[layer] + o4];
-      for (var lane = 0u; lane < 4u; lane++) {
-        var sum = vec4f(0.0);
-        for (var i = 0u; i < in4; i++) {
-          sum += policyParams[row + i] * activations[inOffset + i];
-        }
-        z[lane] += sum.x + sum.y + sum.z + sum.w;
-        row += in4;
+    for (var o4 = 0u; o4 < out4; o4++) {
+      var s0 = vec4f(0.0);
+      var s1 = vec4f(0.0);
+      var s2 = vec4f(0.0);
+      var s3 = vec4f(0.0);
+      for (var i = 0u; i < in4; i++) {
+        let a = activations[inOffset + i];
+        s0 += policyWeight(row + i) * a;
+        s1 += policyWeight(row + in4 + i) * a;
+        s2 += policyWeight(row + 2u * in4 + i) * a;
+        s3 += policyWeight(row + 3u * in4 + i) * a;
       }
+      row += 4u * in4;
+      let ones = vec4f(1.0);
+      let z = policyWeight(bias4 + o4) + vec4f(dot(s0, ones), dot(s1, ones), dot(s2, ones), dot(s3, ones));
       activations[outOffset + o4] = select(activate(z), z, isOutput);
     }
   }

@@ -1,0 +1,133 @@
+// Command-line parsing (node:util parseArgs) and validation: bad input is one line naming the flag and what
+// it accepts, and exit code 2.
+import { parseArgs } from 'node:util';
+import { baselineKinds, type BaselineKind } from '../algo/options.js';
+import { builtInEnvironments } from '../envs/registry.js';
+
+export class UsageError extends Error {}
+
+export interface TrainArgs {
+  env: string;
+  envs: number;
+  hidden: number[];
+  activation: 'tanh' | 'relu';
+  lr: number;
+  seed: number;
+  iters: number;
+  target: number | undefined;
+  baseline: BaselineKind;
+  rewardToGo: boolean;
+  gamma: number;
+  normalizeAdvantages: boolean;
+  maxGradNorm: number;
+  json: boolean;
+  save: string | undefined;
+  load: string | undefined;
+  dumpBatch: string | undefined;
+}
+
+export interface EvalArgs {
+  policy: string;
+  episodes: number;
+  seed: number;
+  deterministic: boolean;
+  json: boolean;
+}
+
+function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify.*$/s, '');
+    throw new UsageError(message);
+  }
+}
+
+function integer(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function real(flag: string, text: string | undefined, fallback: number, range: string, ok: (v: number) => boolean): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || !ok(value)) throw new UsageError(`--${flag} must be a number ${range}, got "${text}"`);
+  return value;
+}
+
+export function parseTrainArgs(argv: string[]): TrainArgs {
+  const v = parse(argv, {
+    env: { type: 'string' },
+    envs: { type: 'string' },
+    hidden: { type: 'string' },
+    activation: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    iters: { type: 'string' },
+    target: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-reward-to-go': { type: 'boolean' },
+    gamma: { type: 'string' },
+    'normalize-advantages': { type: 'boolean' },
+    'max-grad-norm': { type: 'string' },
+    json: { type: 'boolean' },
+    save: { type: 'string' },
+    load: { type: 'string' },
+    'dump-batch': { type: 'string' },
+  });
+  const env = (v.env as string | undefined) ?? 'cartpole';
+  if (!(env in builtInEnvironments)) {
+    throw new UsageError(`--env must be one of ${Object.keys(builtInEnvironments).join(', ')}, got "${env}"`);
+  }
+  const hiddenText = (v.hidden as string | undefined) ?? '32';
+  if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(hiddenText)) {
+    throw new UsageError(`--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), got "${hiddenText}"`);
+  }
+  const hidden = hiddenText.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
+  const activation = (v.activation as string | undefined) ?? 'tanh';
+  if (activation !== 'tanh' && activation !== 'relu') throw new UsageError(`--activation must be tanh or relu, got "${activation}"`);
+  const baseline = ((v.baseline as string | undefined) ?? 'perTimestep') as BaselineKind;
+  if (!baselineKinds.includes(baseline)) throw new UsageError(`--baseline must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
+  const threshold = builtInEnvironments[env]?.rewardThreshold;
+  return {
+    env,
+    envs: integer('envs', v.envs as string | undefined, 1024, 1, 1 << 22),
+    hidden,
+    activation,
+    lr: real('lr', v.lr as string | undefined, 0.01, '> 0', (x) => x > 0),
+    seed: integer('seed', v.seed as string | undefined, 1, 0, 0xffffffff),
+    iters: integer('iters', v.iters as string | undefined, 100, 1, 1_000_000),
+    target: v.target === undefined ? threshold : real('target', v.target as string, 0, '(any finite value)', () => true),
+    baseline,
+    rewardToGo: !v['no-reward-to-go'],
+    gamma: real('gamma', v.gamma as string | undefined, 1, 'in [0, 1]', (x) => x >= 0 && x <= 1),
+    normalizeAdvantages: v['normalize-advantages'] === true,
+    maxGradNorm: real('max-grad-norm', v['max-grad-norm'] as string | undefined, 0, '>= 0 (0: no clipping)', (x) => x >= 0),
+    json: v.json === true,
+    save: v.save as string | undefined,
+    load: v.load as string | undefined,
+    dumpBatch: v['dump-batch'] as string | undefined,
+  };
+}
+
+export function parseEvalArgs(argv: string[]): EvalArgs {
+  const v = parse(argv, {
+    policy: { type: 'string' },
+    episodes: { type: 'string' },
+    seed: { type: 'string' },
+    deterministic: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (!v.policy) throw new UsageError('--policy is required: the policy file to evaluate');
+  return {
+    policy: v.policy as string,
+    episodes: integer('episodes', v.episodes as string | undefined, 1000, 1, 1 << 22),
+    seed: integer('seed', v.seed as string | undefined, 1, 0, 0xffffffff),
+    deterministic: v.deterministic === true,
+    json: v.json === true,
+  };
+}

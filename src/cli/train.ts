@@ -1,0 +1,72 @@
+// `webgpu-reinforce train`: the main job, a thin layer over createTrainer().
+import { createTrainer } from '../algo/trainer.js';
+import type { TrainArgs } from './args.js';
+import { checkWritable, readPolicyFlag, writeJsonAtomically } from './files.js';
+import { humanProgress, jsonProgress } from './progress.js';
+
+export async function train(args: TrainArgs): Promise<number> {
+  const start = performance.now();
+  const policy = args.load ? readPolicyFlag('load', args.load) : undefined;
+  if (policy && policy.env !== args.env) {
+    throw new Error(`--load: the policy was trained on "${policy.env}", not on --env ${args.env}`);
+  }
+  if (args.save) checkWritable('save', args.save);
+  if (args.dumpBatch) checkWritable('dump-batch', args.dumpBatch);
+
+  const trainer = await createTrainer({
+    env: args.env, numEnvs: args.envs, hidden: args.hidden, activation: args.activation, lr: args.lr, seed: args.seed,
+    baseline: args.baseline, rewardToGo: args.rewardToGo, gamma: args.gamma, normalizeAdvantages: args.normalizeAdvantages,
+    maxGradNorm: args.maxGradNorm, policy,
+  });
+  const progress = args.json ? jsonProgress() : humanProgress(args.iters);
+  const o = trainer.options;
+  progress.log(`adapter: ${trainer.adapterName}${trainer.isFallback ? ' (software fallback: expect CPU speed)' : ''}`);
+  progress.log(`training ${o.env.name}: ${o.numEnvs} environments, hidden ${o.hidden.join(',')} ${o.activation}, ` +
+    `${trainer.layout.parameterCount} parameters, lr ${o.lr}, baseline ${o.baseline}, reward-to-go ${o.rewardToGo ? 'on' : 'off'}, gamma ${o.gamma}, seed ${o.seed}`);
+  try {
+    let solved = false;
+    let last = undefined as Awaited<ReturnType<typeof trainer.step>> | undefined;
+    let current = trainer.step({ captureBatch: args.dumpBatch !== undefined });
+    for (let i = 1; i <= args.iters; i++) {
+      // Queue the next iteration before waiting for this one's statistics (not while a batch is to be dumped:
+      // the next iteration would overwrite it).
+      const dumpNow = args.dumpBatch !== undefined && i === 1;
+      let next = i < args.iters && !dumpNow ? trainer.step() : undefined;
+      const stats = await current;
+      if (dumpNow && args.dumpBatch) {
+        writeJsonAtomically(args.dumpBatch, await trainer.readBatch());
+        progress.log(`batch of iteration 1 written to ${args.dumpBatch}`);
+        if (i < args.iters) next = trainer.step();
+      }
+      progress.iteration(stats);
+      last = stats;
+      if (args.target !== undefined && stats.meanReturn >= args.target) {
+        solved = true;
+        if (next) await next; // already queued; its update stands
+        break;
+      }
+      if (!next) break;
+      current = next;
+    }
+    progress.stop();
+    const seconds = (performance.now() - start) / 1000;
+    if (args.save) {
+      writeJsonAtomically(args.save, await trainer.readPolicy());
+      progress.log(`policy written to ${args.save}`);
+    }
+    const iters = last?.iter ?? 0;
+    const meanReturn = last?.meanReturn ?? 0;
+    if (args.json) {
+      console.log(JSON.stringify({ done: true, solved, iters, seconds, meanReturn, adapter: trainer.adapterName }));
+    } else if (args.target === undefined) {
+      console.log(`done: ${iters} iterations in ${seconds.toFixed(1)} s, mean return ${meanReturn.toFixed(1)}`);
+    } else if (solved) {
+      console.log(`solved: mean return ${meanReturn.toFixed(1)} >= ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`);
+    } else {
+      console.log(`not solved: mean return ${meanReturn.toFixed(1)} < ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`);
+    }
+    return solved || args.target === undefined ? 0 : 1;
+  } finally {
+    trainer.destroy();
+  }
+}
