@@ -223,6 +223,22 @@ export class Trainer {
     });
   }
 
+  /** Dispatches one of the iteration's kernels on its own (tests check each kernel against a reference). */
+  async runKernel(name: keyof TrainerKernels, workgroups: number): Promise<void> {
+    this.assertUsable();
+    const encoder = this.device.createCommandEncoder({ label: name });
+    const pass = encoder.beginComputePass({ label: name });
+    pass.setPipeline(this.kernels[name].pipeline);
+    pass.setBindGroup(0, this.bindGroups[name]);
+    pass.dispatchWorkgroups(workgroups);
+    pass.end();
+    this.device.pushErrorScope('validation');
+    this.device.queue.submit([encoder.finish()]);
+    const error = await this.device.popErrorScope();
+    if (error) throw new ReinforceError('GPU_VALIDATION', `${name}: ${error.message}`);
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
   /** Raw access for tests and tools: a copy of one of the trainer's buffers (by its WGSL binding name). */
   async readRaw(name: string): Promise<ArrayBuffer> {
     const buffer = this.buffers[name];

@@ -52,6 +52,11 @@ export interface ComposeOptions {
 
 /** The kernel shaders/<name> with its includes resolved (each file once, in first-use order). */
 export async function composeShader(name: string, options: ComposeOptions): Promise<string> {
+  return composeSource(name, await loadShaderFile(name), options);
+}
+
+/** Like composeShader, for a kernel whose own text is given (includes still come from shaders/). */
+export async function composeSource(name: string, text: string, options: ComposeOptions): Promise<string> {
   const seen = new Set<string>();
   const parts: string[] = [options.prelude];
   const visit = async (file: string, text: string): Promise<void> => {
@@ -81,6 +86,6 @@ export async function composeShader(name: string, options: ComposeOptions): Prom
     flush();
   };
   seen.add(name);
-  await visit(name, await loadShaderFile(name));
+  await visit(name, text);
   return parts.join('\n');
 }
