@@ -19,7 +19,7 @@ export interface TrainerOptions {
   hidden?: number[];
   /** Hidden activation. Default "tanh". Ignored when `policy` is given. */
   activation?: Activation;
-  /** Adam learning rate. Default 0.01. */
+  /** Adam learning rate. Default 0.02. */
   lr?: number;
   /** Seeds the initial weights and every random draw of the run. Default 1. */
   seed?: number;
@@ -99,7 +99,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
     numEnvs: integerIn('numEnvs', options.numEnvs ?? 1024, 1, 1 << 22),
     hidden,
     activation,
-    lr: numberIn('lr', options.lr ?? 0.01, '> 0', (v) => v > 0),
+    lr: numberIn('lr', options.lr ?? 0.02, '> 0', (v) => v > 0),
     seed: integerIn('seed', options.seed ?? 1, 0, 0xffffffff),
     baseline,
     rewardToGo: options.rewardToGo ?? true,

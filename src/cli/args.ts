@@ -98,7 +98,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     envs: integer('envs', v.envs as string | undefined, 1024, 1, 1 << 22),
     hidden,
     activation,
-    lr: real('lr', v.lr as string | undefined, 0.01, '> 0', (x) => x > 0),
+    lr: real('lr', v.lr as string | undefined, 0.02, '> 0', (x) => x > 0),
     seed: integer('seed', v.seed as string | undefined, 1, 0, 0xffffffff),
     iters: integer('iters', v.iters as string | undefined, 100, 1, 1_000_000),
     target: v.target === undefined ? threshold : real('target', v.target as string, 0, '(any finite value)', () => true),

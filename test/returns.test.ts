@@ -1,0 +1,52 @@
+// returns.wgsl: the reverse reward-to-go scan against a plain loop, at awkward sizes (T = 123, N = 7) with
+// episodes ending at odd places, gamma < 1, for reward-to-go on and off. Outputs poisoned with NaN first.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTrainer, type Trainer } from '../src/index.js';
+import { nanFilled, seededRandom, testDevice } from './helpers/gpu.js';
+
+const N = 7;
+const T = 123;
+const gamma = 0.97;
+const trainers: Trainer[] = [];
+afterAll(() => trainers.forEach((t) => t.destroy()));
+
+async function runReturns(rewardToGo: boolean) {
+  const device = await testDevice();
+  const trainer = await createTrainer({ device, numEnvs: N, horizon: T, gamma, rewardToGo, hidden: [4] });
+  trainers.push(trainer);
+  const random = seededRandom(Date.now() & 0xffff);
+  const lengths = [T, 1, 2, 61, 122, 97, 5];
+  const rewards = new Float32Array(N * T).map(() => (random() - 0.3) * 10);
+  const episodes = new ArrayBuffer(N * 16);
+  lengths.forEach((length, i) => {
+    new Uint32Array(episodes, i * 16, 1)[0] = length;
+    new Float32Array(episodes, i * 16 + 4, 3).fill(Number.NaN);
+  });
+  trainer.writeRaw('rewards', rewards);
+  trainer.writeRaw('episodes', new Uint8Array(episodes));
+  trainer.writeRaw('returns', nanFilled(N * T * 4));
+  await trainer.runKernel('returns', 1);
+  const returns = new Float32Array(await trainer.readRaw('returns'));
+  const discounted = new Float32Array(await trainer.readRaw('episodes'));
+  return { lengths, rewards, returns, discounted };
+}
+
+describe('returns kernel', () => {
+  for (const rewardToGo of [true, false]) {
+    it(`matches a plain loop (rewardToGo ${rewardToGo}), relative error <= 1e-5`, async () => {
+      const { lengths, rewards, returns, discounted } = await runReturns(rewardToGo);
+      lengths.forEach((length, i) => {
+        const expected = new Array(T).fill(0);
+        let running = 0;
+        for (let t = length - 1; t >= 0; t--) {
+          running = (rewards[i * T + t] as number) + gamma * running;
+          expected[t] = running;
+        }
+        if (!rewardToGo) for (let t = 0; t < length; t++) expected[t] = running;
+        const scale = Math.max(...expected.map(Math.abs), 1);
+        for (let t = 0; t < T; t++) expect(Math.abs((returns[i * T + t] as number) - expected[t]) / scale).toBeLessThan(1e-5);
+        expect(Math.abs((discounted[i * 4 + 3] as number) - running) / scale).toBeLessThan(1e-5);
+      });
+    });
+  }
+});
