@@ -1,0 +1,99 @@
+// advantage.wgsl: each baseline, the advantages and their normalisation, against float64 loops on fresh random
+// returns, lengths and squared gradient norms. Outputs poisoned with NaN before each run.
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BaselineKind, createTrainer, type Trainer } from '../src/index.js';
+import { nanFilled, seededRandom, testDevice } from './helpers/gpu.js';
+
+const N = 37;
+const T = 29;
+const trainers: Trainer[] = [];
+afterAll(() => trainers.forEach((t) => t.destroy()));
+
+async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boolean) {
+  const device = await testDevice();
+  const trainer = await createTrainer({ device, numEnvs: N, horizon: T, baseline, rewardToGo, normalizeAdvantages: normalize, hidden: [4] });
+  trainers.push(trainer);
+  const random = seededRandom(Date.now() & 0xffff);
+  const lengths = Array.from({ length: N }, (_, i) => (i === 0 ? T : 1 + Math.floor(random() * T)));
+  const fullReturn = lengths.map(() => (random() - 0.4) * 50);
+  const returns = new Float32Array(N * T);
+  lengths.forEach((length, i) => {
+    for (let t = 0; t < length; t++) returns[i * T + t] = rewardToGo ? (random() - 0.4) * 50 : (fullReturn[i] as number);
+    if (rewardToGo) returns[i * T] = fullReturn[i] as number;
+  });
+  const gradSq = new Float32Array(N).map(() => random() * 10);
+  const episodes = new ArrayBuffer(N * 16);
+  lengths.forEach((length, i) => {
+    new Uint32Array(episodes, i * 16, 1)[0] = length;
+    new Float32Array(episodes, i * 16 + 4, 3).set([0, 0, fullReturn[i] as number]);
+  });
+  trainer.writeRaw('returns', returns);
+  trainer.writeRaw('episodes', new Uint8Array(episodes));
+  trainer.writeRaw('trajectoryGradSq', gradSq);
+  trainer.writeRaw('advantages', nanFilled(N * T * 4));
+  trainer.writeRaw('advantageMoments', nanFilled(16));
+  if (baseline === 'none') trainer.writeRaw('baseline', new Float32Array(T));
+  else trainer.writeRaw('baseline', nanFilled(T * 4));
+  if (baseline === 'mean') await trainer.runKernel('meanBaseline', 1);
+  if (baseline === 'perTimestep') await trainer.runKernel('perTimestepBaseline', 1);
+  if (baseline === 'optimal') await trainer.runKernel('optimalBaseline', 1);
+  await trainer.runKernel('advantage', Math.ceil((N * T) / 64));
+  if (normalize) {
+    await trainer.runKernel('advantageMoments', 1);
+    await trainer.runKernel('normalizeAdvantage', Math.ceil((N * T) / 64));
+  }
+  const gpuBaseline = new Float32Array(await trainer.readRaw('baseline'));
+  const advantages = new Float32Array(await trainer.readRaw('advantages'));
+  return { lengths, fullReturn, returns, gradSq, gpuBaseline, advantages };
+}
+
+function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<ReturnType<typeof run>>): number[] {
+  const { lengths, fullReturn, returns, gradSq } = r;
+  const valid = (i: number, t: number) => t < (lengths[i] as number);
+  if (kind === 'none') return new Array(T).fill(0);
+  if (kind === 'mean') {
+    if (!rewardToGo) return new Array(T).fill(fullReturn.reduce((a, b) => a + b, 0) / N);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < N; i++) for (let t = 0; t < T; t++) if (valid(i, t)) { sum += returns[i * T + t] as number; count++; }
+    return new Array(T).fill(sum / count);
+  }
+  if (kind === 'optimal') {
+    // b* = E[||g||^2 r(tau)] / E[||g||^2]
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < N; i++) { num += (gradSq[i] as number) * (fullReturn[i] as number); den += gradSq[i] as number; }
+    return new Array(T).fill(num / den);
+  }
+  return Array.from({ length: T }, (_, t) => {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < N; i++) if (valid(i, t)) { sum += returns[i * T + t] as number; count++; }
+    return count ? sum / count : 0;
+  });
+}
+
+describe('baselines and advantages', () => {
+  const cases: [BaselineKind, boolean, boolean][] = [
+    ['none', true, false], ['mean', false, false], ['mean', true, false], ['perTimestep', true, false],
+    ['optimal', false, false], ['optimal', true, true], ['perTimestep', true, true],
+  ];
+  for (const [kind, rewardToGo, normalize] of cases) {
+    it(`${kind} baseline, rewardToGo ${rewardToGo}, normalize ${normalize}: relative error <= 1e-5`, async () => {
+      const r = await run(kind, rewardToGo, normalize);
+      const b = expectedBaseline(kind, rewardToGo, r);
+      // Relative to the scale of the returns (|R| < 50 here).
+      for (let t = 0; t < T; t++) expect(Math.abs((r.gpuBaseline[t] as number) - (b[t] as number)) / 50).toBeLessThan(1e-5);
+      let expected: number[] = [];
+      for (let i = 0; i < N; i++) for (let t = 0; t < T; t++) expected.push(t < (r.lengths[i] as number) ? (r.returns[i * T + t] as number) - (b[t] as number) : 0);
+      if (normalize) {
+        const validValues = expected.filter((_, s) => s % T < (r.lengths[Math.floor(s / T)] as number));
+        const mean = validValues.reduce((a, x) => a + x, 0) / validValues.length;
+        const std = Math.sqrt(validValues.reduce((a, x) => a + (x - mean) ** 2, 0) / validValues.length);
+        expected = expected.map((x, s) => (s % T < (r.lengths[Math.floor(s / T)] as number) ? (x - mean) / (std + 1e-8) : 0));
+      }
+      const scale = Math.max(...expected.map(Math.abs), 1);
+      expected.forEach((x, s) => expect(Math.abs((r.advantages[s] as number) - x) / scale).toBeLessThan(1e-5));
+    });
+  }
+});
