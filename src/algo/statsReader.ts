@@ -29,9 +29,17 @@ export function decodeStats(data: ArrayBuffer): RawStats {
   };
 }
 
+/** A reserved ring slot; `release` hands it to the next reservation once its reading is over. */
+export interface StatsTicket {
+  slot: number;
+  release: () => void;
+}
+
 export class StatsReader {
   private readonly ring: GPUBuffer[];
-  private readonly pending: (Promise<unknown> | undefined)[];
+  // Per ring slot: settles once the slot's last reader has unmapped it. Set when a slot is reserved, so
+  // overlapping step() calls queue behind each other in call order.
+  private readonly pending: (Promise<void> | undefined)[];
   private next = 0;
 
   constructor(device: GPUDevice, size = 3) {
@@ -41,28 +49,34 @@ export class StatsReader {
     this.pending = new Array(size).fill(undefined);
   }
 
-  /** Waits only if every ring buffer is still in flight (the caller is more than `size` iterations ahead). */
-  async reserve(): Promise<number> {
+  /** Waits only if this slot's previous reading is still in flight (the caller is `size` iterations ahead). */
+  async reserve(): Promise<StatsTicket> {
     const slot = this.next;
     this.next = (this.next + 1) % this.ring.length;
-    await this.pending[slot];
-    return slot;
-  }
-
-  encodeCopy(encoder: GPUCommandEncoder, stats: GPUBuffer, slot: number): void {
-    encoder.copyBufferToBuffer(stats, 0, this.ring[slot] as GPUBuffer, 0, STATS_BYTES);
-  }
-
-  /** Call after the submit that holds the copy. */
-  read(slot: number): Promise<RawStats> {
-    const buffer = this.ring[slot] as GPUBuffer;
-    const result = buffer.mapAsync(GPUMapMode.READ).then(() => {
-      const stats = decodeStats(buffer.getMappedRange().slice(0));
-      buffer.unmap();
-      return stats;
+    const previous = this.pending[slot];
+    let release = () => {};
+    this.pending[slot] = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    this.pending[slot] = result.catch(() => undefined);
-    return result;
+    await previous;
+    return { slot, release };
+  }
+
+  encodeCopy(encoder: GPUCommandEncoder, stats: GPUBuffer, ticket: StatsTicket): void {
+    encoder.copyBufferToBuffer(stats, 0, this.ring[ticket.slot] as GPUBuffer, 0, STATS_BYTES);
+  }
+
+  /** Call after the submit that holds the copy; releases the slot when done. */
+  read(ticket: StatsTicket): Promise<RawStats> {
+    const buffer = this.ring[ticket.slot] as GPUBuffer;
+    return buffer
+      .mapAsync(GPUMapMode.READ)
+      .then(() => {
+        const stats = decodeStats(buffer.getMappedRange().slice(0));
+        buffer.unmap();
+        return stats;
+      })
+      .finally(ticket.release);
   }
 
   destroy(): void {

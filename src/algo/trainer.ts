@@ -8,7 +8,7 @@ import { type PolicyFile, initialPolicy } from '../policy/policyFile.js';
 import { type Batch, assembleBatch } from './batch.js';
 import { encodeEvaluation, encodeIteration } from './iteration.js';
 import { type ResolvedOptions, type TrainerOptions, resolveOptions } from './options.js';
-import { StatsReader } from './statsReader.js';
+import { StatsReader, type StatsTicket } from './statsReader.js';
 import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
 import {
   backwardShape,
@@ -143,11 +143,16 @@ export class Trainer {
     this.assertUsable();
     const slot = await this.statsReader.reserve();
     const encoder = this.device.createCommandEncoder({ label: 'reinforce step' });
-    if (options.captureBatch) {
-      const { policyParams, policySnapshot } = this.buffers as Required<TrainerBuffers>;
-      encoder.copyBufferToBuffer(policyParams as GPUBuffer, 0, policySnapshot as GPUBuffer, 0, (policyParams as GPUBuffer).size);
+    try {
+      if (options.captureBatch) {
+        const { policyParams, policySnapshot } = this.buffers as Required<TrainerBuffers>;
+        encoder.copyBufferToBuffer(policyParams as GPUBuffer, 0, policySnapshot as GPUBuffer, 0, (policyParams as GPUBuffer).size);
+      }
+      this.encodeStep(encoder);
+    } catch (error) {
+      slot.release();
+      throw error;
     }
-    this.encodeStep(encoder);
     return this.submitAndRead(encoder, slot);
   }
 
@@ -155,6 +160,8 @@ export class Trainer {
   async evaluate(options: { deterministic?: boolean } = {}): Promise<IterationStats> {
     this.assertUsable();
     const slot = await this.statsReader.reserve();
+    if (this.destroyed || this.lostMessage !== undefined) slot.release();
+    this.assertUsable();
     this.writeConfig(options.deterministic ?? false);
     const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
     encoder.clearBuffer(this.buffers.stats as GPUBuffer);
@@ -166,8 +173,13 @@ export class Trainer {
     return stats;
   }
 
-  private async submitAndRead(encoder: GPUCommandEncoder, slot: number): Promise<IterationStats> {
-    this.statsReader.encodeCopy(encoder, this.buffers.stats as GPUBuffer, slot);
+  private async submitAndRead(encoder: GPUCommandEncoder, slot: StatsTicket): Promise<IterationStats> {
+    try {
+      this.statsReader.encodeCopy(encoder, this.buffers.stats as GPUBuffer, slot);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
     this.device.pushErrorScope('validation');
     this.device.queue.submit([encoder.finish()]);
     const validation = this.device.popErrorScope();

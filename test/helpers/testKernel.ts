@@ -10,9 +10,9 @@ export async function testKernel(device: GPUDevice, file: string, prelude: strin
   return Kernel.create(device, { label: file, code, entryPoint: 'main' });
 }
 
-export function storageBuffer(device: GPUDevice, data: ArrayBufferView & { buffer: ArrayBuffer }): GPUBuffer {
+export function storageBuffer(device: GPUDevice, data: ArrayBufferView): GPUBuffer {
   const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   return buffer;
 }
 

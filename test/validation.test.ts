@@ -1,0 +1,79 @@
+// Bad input is refused with an error that names the field and the allowed values; bindings are checked
+// against the WGSL declarations.
+import { describe, expect, it } from 'vitest';
+import { createTrainer, ReinforceError } from '../src/index.js';
+import { Kernel } from '../src/gpu/kernel.js';
+import { composeShader } from '../src/gpu/shaderSource.js';
+import { initialPolicy, validatePolicy } from '../src/policy/policyFile.js';
+import { testDevice } from './helpers/gpu.js';
+
+describe('option validation', () => {
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [{ numEnvs: 0 }, 'numEnvs', /from 1 to/],
+    [{ numEnvs: 2.5 }, 'numEnvs', /integer/],
+    [{ lr: -1 }, 'lr', /> 0/],
+    [{ lr: Number.NaN }, 'lr', /> 0/],
+    [{ gamma: 1.5 }, 'gamma', /\[0, 1\]/],
+    [{ hidden: [0] }, 'hidden[0]', /from 1 to 1024/],
+    [{ env: 'nope' }, 'env', /allowed: cartpole/],
+    [{ baseline: 'median' }, 'baseline', /none, mean, perTimestep, optimal/],
+    [{ activation: 'gelu' }, 'activation', /tanh/],
+  ];
+  for (const [options, field, message] of cases) {
+    it(`refuses ${JSON.stringify(options)}`, async () => {
+      const device = await testDevice();
+      const error = await createTrainer({ device, ...options }).catch((e) => e);
+      expect(error).toBeInstanceOf(ReinforceError);
+      expect(error.field).toBe(field);
+      expect(error.message).toMatch(message);
+    });
+  }
+
+  it('refuses more environments than the device can hold', async () => {
+    const device = await testDevice();
+    const error = await createTrainer({ device, numEnvs: 4_000_000 }).catch((e) => e);
+    expect(error.field).toBe('numEnvs');
+    expect(error.message).toMatch(/on this device/);
+  });
+
+  it('refuses policy files that are corrupt or do not fit the environment', async () => {
+    const good = initialPolicy({ env: 'cartpole', obsDim: 4, actionCount: 2, hidden: [8], activation: 'tanh', seed: 1 });
+    expect(validatePolicy(JSON.parse(JSON.stringify(good)))).toBeTruthy();
+    const broken = JSON.parse(JSON.stringify(good));
+    broken.layers[0].weight[3] = 'x';
+    expect(() => validatePolicy(broken)).toThrow(/layers\[0\]\.weight\[3\]/);
+    const short = JSON.parse(JSON.stringify(good));
+    short.layers[1].bias.pop();
+    expect(() => validatePolicy(short)).toThrow(/layers\[1\]\.bias must be an array of 2/);
+    expect(() => validatePolicy({ format: 'something' })).toThrow(/format/);
+    const device = await testDevice();
+    const wrongEnv = { ...good, env: 'acrobot' };
+    await expect(createTrainer({ device, policy: wrongEnv })).rejects.toThrow(/trained on "acrobot"/);
+  });
+});
+
+describe('reflected bindings', () => {
+  it('derives the layout from WGSL and refuses buffers that do not fit the declaration', async () => {
+    const device = await testDevice();
+    const prelude = 'const HORIZON: u32 = 10u;';
+    const kernel = await Kernel.create(device, { label: 'returns', code: await composeShader('returns.wgsl', { prelude }), entryPoint: 'main' });
+    expect(kernel.bindings.map((b) => `${b.binding}:${b.name}:${b.kind}`)).toEqual([
+      '0:config:uniform', '1:rewards:read-only-storage', '2:episodes:storage', '3:returns:storage',
+    ]);
+    const storage = (size: number) => device.createBuffer({ size, usage: GPUBufferUsage.STORAGE });
+    const config = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM });
+    const ok = { config, rewards: storage(64), episodes: storage(64), returns: storage(64) };
+    expect(kernel.bind(ok)).toBeTruthy();
+    expect(() => kernel.bind({ ...ok, returns: undefined as unknown as GPUBuffer })).toThrow(/no buffer given for binding "returns"/);
+    expect(() => kernel.bind({ ...ok, config: storage(48) })).toThrow(/"config" lacks GPUBufferUsage.UNIFORM/);
+    expect(() => kernel.bind({ ...ok, episodes: storage(24) })).toThrow(/not a whole number of 16-byte elements/);
+    expect(() => kernel.bind({ ...ok, config: device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM }) })).toThrow(/needs at least 48/);
+  });
+
+  it('reports WGSL compile errors with the line', async () => {
+    const device = await testDevice();
+    const error = await Kernel.create(device, { label: 'broken', code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }', entryPoint: 'main' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ReinforceError);
+    expect(error.message).toMatch(/line 1/);
+  });
+});
