@@ -1,0 +1,90 @@
+// The CLI end to end, as a user runs it: JSON lines, saved policy, dumped batch (its gradient checked against
+// the float64 reference), eval, and bad input (one line naming the flag, exit code 2, nothing written).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Batch } from '../src/algo/batch.js';
+import { validatePolicy } from '../src/policy/policyFile.js';
+import { relativeL2 } from './helpers/gpu.js';
+import { addLogProbGradient, flatten, zeroGradient } from './reference/mlp.js';
+
+const CLI = new URL('../bin/webgpu-reinforce.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'webgpu-reinforce-cli-'));
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.split('\n').filter((l) => l.startsWith('webgpu-reinforce')).join('\n') };
+}
+
+describe('webgpu-reinforce train / eval', () => {
+  it('trains with --json, saves the policy, dumps the first batch, and eval reads the policy back', () => {
+    const policyPath = join(dir, 'policy.json');
+    const batchPath = join(dir, 'batch.json');
+    const run = cli('train', '--envs', '96', '--hidden', '8,8', '--iters', '3', '--seed', '4', '--json', '--save', policyPath, '--dump-batch', batchPath, '--target', '1000');
+    expect(run.code).toBe(1); // the target was not reached
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    for (const [i, line] of lines.slice(0, 3).entries()) {
+      expect(Object.keys(line)).toEqual(['iter', 'envSteps', 'meanReturn', 'minReturn', 'maxReturn', 'meanLength', 'gradNorm', 'entropy', 'seconds', 'stepsPerSecond']);
+      expect(line.iter).toBe(i + 1);
+    }
+    expect(lines[3]).toMatchObject({ done: true, solved: false, iters: 3 });
+    expect(Object.keys(lines[3])).toEqual(['done', 'solved', 'iters', 'seconds', 'meanReturn', 'adapter']);
+
+    const policy = validatePolicy(JSON.parse(readFileSync(policyPath, 'utf8')));
+    expect(policy.layers.map((l) => [l.inDim, l.outDim, l.activation])).toEqual([[4, 8, 'tanh'], [8, 8, 'tanh'], [8, 2, 'linear']]);
+
+    const batch = JSON.parse(readFileSync(batchPath, 'utf8')) as Batch;
+    expect(batch).toMatchObject({ format: 'webgpu-reinforce.batch', version: 1, env: 'cartpole', numEnvs: 96, horizon: 500, gamma: 1, rewardToGo: true, baseline: 'perTimestep' });
+    const gradient = zeroGradient(batch.policy);
+    for (let s = 0; s < batch.numEnvs * batch.horizon; s++) {
+      if (batch.valid[s]) addLogProbGradient(batch.policy, batch.obs.slice(s * 4, s * 4 + 4), batch.actions[s]!, batch.advantages[s]! / batch.numEnvs, gradient);
+    }
+    expect(relativeL2(flatten(batch.gradient.layers), flatten(gradient))).toBeLessThan(1e-4);
+    expect(lines[0].envSteps).toBe(batch.valid.reduce((a, v) => a + v, 0));
+
+    const evaluation = cli('eval', '--policy', policyPath, '--episodes', '64', '--json');
+    expect(evaluation.code).toBe(0);
+    expect(JSON.parse(evaluation.stdout.trim())).toMatchObject({ env: 'cartpole', episodes: 64 });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['train', '--envs', '0'], /--envs must be an integer from 1 to/],
+    [['train', '--envs', 'many'], /--envs must be an integer/],
+    [['train', '--lr', '0'], /--lr must be a number > 0/],
+    [['train', '--hidden', '64,x'], /--hidden must be comma-separated layer widths/],
+    [['train', '--env', 'pong'], /--env must be one of cartpole/],
+    [['train', '--baseline', 'best'], /--baseline must be one of none, mean, perTimestep, optimal/],
+    [['train', '--gamma', '2'], /--gamma must be a number in \[0, 1\]/],
+    [['train', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['train', '--load', '/nonexistent/policy.json'], /--load: cannot read/],
+    [['train', '--save', '/nonexistent/dir/policy.json'], /--save: directory "\/nonexistent\/dir" does not exist/],
+    [['eval'], /--policy is required/],
+    [['fly'], /unknown command "fly"/],
+  ];
+  for (const [args, message] of bad) {
+    it(`refuses ${args.join(' ')} with exit code 2`, () => {
+      const run = cli(...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('refuses corrupt and mismatched policy files without writing --save', () => {
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, '{"format": "webgpu-reinforce.policy", "version": 1, "env": "cartpole", "obsDim": 4');
+    const save = join(dir, 'never-written.json');
+    const run = cli('train', '--load', corrupt, '--save', save);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--load: .* is not valid JSON/);
+    expect(existsSync(save)).toBe(false);
+    const mismatched = join(dir, 'mismatched.json');
+    writeFileSync(mismatched, JSON.stringify({ format: 'webgpu-reinforce.policy', version: 1, env: 'cartpole', obsDim: 3, action: { kind: 'categorical', n: 2 }, layers: [] }));
+    const second = cli('eval', '--policy', mismatched);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/--policy: .*layers must be a non-empty array/);
+  });
+});
