@@ -77,3 +77,20 @@ describe('reflected bindings', () => {
     expect(error.message).toMatch(/line 1/);
   });
 });
+
+describe('device acquisition', () => {
+  it('says what to install when no adapter exists', async () => {
+    const { requestDevice } = await import('../src/gpu/device.js');
+    const saved = process.env.WEBGPU_REINFORCE_ICD;
+    process.env.WEBGPU_REINFORCE_ICD = '/nonexistent/icd.json';
+    try {
+      const error = await requestDevice({ forceFallback: true }).catch((e) => e);
+      expect(error).toBeInstanceOf(ReinforceError);
+      expect(error.code).toBe('NO_ADAPTER');
+      expect(error.message).toMatch(/apt-get install -y chromium libvulkan1/);
+    } finally {
+      if (saved === undefined) delete process.env.WEBGPU_REINFORCE_ICD;
+      else process.env.WEBGPU_REINFORCE_ICD = saved;
+    }
+  });
+});
