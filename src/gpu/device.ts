@@ -40,6 +40,8 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
   if (typeof globalThis.GPUBufferUsage === 'undefined') {
     Object.assign(globalThis, webgpu.globals);
   }
+  // The Vulkan loader complains on every instance when this is unset.
+  process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
   const tryCreate = async (): Promise<GPUAdapter | null> => {
     const gpu = webgpu.create([]) as unknown as GPU;
     nodeInstances.push(gpu);
@@ -54,7 +56,6 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
   if (!fs.existsSync(icd)) return null;
   // The Vulkan loader reads these when the next instance is created.
   process.env.VK_ICD_FILENAMES = icd;
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
   return tryCreate();
 }
 
