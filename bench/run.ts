@@ -12,7 +12,11 @@ import { createTrainer, type PolicyFile } from '../src/index.js';
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, json: { type: 'boolean' } } });
 const reps = Number(values.reps ?? 3);
 
-interface Workload { numEnvs: number; hidden: number[]; policyFile: string }
+interface Workload {
+  numEnvs: number;
+  hidden: number[];
+  policyFile: string;
+}
 const workloads: Workload[] = [
   { numEnvs: 1024, hidden: [32], policyFile: 'bench/policies/cartpole-32.json' },
   { numEnvs: 1024, hidden: [64, 64], policyFile: 'bench/policies/cartpole-64x64.json' },
@@ -51,21 +55,33 @@ for (const w of workloads) {
   // A training iteration does the rollout's forward pass, then per sample a recomputed forward pass, the
   // backpropagation W^T delta and the outer-product accumulation: about 4 forward passes in all.
   const row = {
-    env: 'cartpole', numEnvs: w.numEnvs, hidden: w.hidden.join('x'), trainedPolicy: policy !== undefined, meanLength,
-    rolloutStepsPerSecond: Math.round(median(rollout)), rolloutGflops: (median(rollout) * f) / 1e9,
-    trainStepsPerSecond: Math.round(median(train)), trainGflops: (median(train) * 4 * f) / 1e9,
+    env: 'cartpole',
+    numEnvs: w.numEnvs,
+    hidden: w.hidden.join('x'),
+    trainedPolicy: policy !== undefined,
+    meanLength,
+    rolloutStepsPerSecond: Math.round(median(rollout)),
+    rolloutGflops: (median(rollout) * f) / 1e9,
+    trainStepsPerSecond: Math.round(median(train)),
+    trainGflops: (median(train) * 4 * f) / 1e9,
   };
   rows.push(row);
   if (!values.json) {
-    console.log(`N ${String(w.numEnvs).padStart(5)}  hidden ${row.hidden.padEnd(6)} mean length ${meanLength.toFixed(0).padStart(4)}  ` +
-      `rollout ${row.rolloutStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.rolloutGflops.toFixed(2)} GFLOP/s  ` +
-      `train ${row.trainStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.trainGflops.toFixed(2)} GFLOP/s`);
+    console.log(
+      `N ${String(w.numEnvs).padStart(5)}  hidden ${row.hidden.padEnd(6)} mean length ${meanLength.toFixed(0).padStart(4)}  ` +
+        `rollout ${row.rolloutStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.rolloutGflops.toFixed(2)} GFLOP/s  ` +
+        `train ${row.trainStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.trainGflops.toFixed(2)} GFLOP/s`,
+    );
   }
 }
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const result = { date: new Date().toISOString(), adapter, machine, reps, workloads: rows };
-const file = `bench/results/${result.date.slice(0, 10)}-${adapter.split(' ').slice(0, 2).join('-').replace(/[^\w-]/g, '')}.json`;
+const file = `bench/results/${result.date.slice(0, 10)}-${adapter
+  .split(' ')
+  .slice(0, 2)
+  .join('-')
+  .replace(/[^\w-]/g, '')}.json`;
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 if (values.json) console.log(JSON.stringify(result));
 else console.log(`adapter: ${adapter}\nmachine: ${machine}\nwritten: ${file}`);

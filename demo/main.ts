@@ -9,7 +9,11 @@ async function run(): Promise<void> {
   const { device, adapterName } = await requestDevice();
   adapterLine.textContent = `adapter: ${adapterName}`;
   const params = new URLSearchParams(location.search);
-  const trainer = await createTrainer({ device, numEnvs: Number(params.get('envs') ?? 1024), seed: Number(params.get('seed') ?? 1) });
+  const trainer = await createTrainer({
+    device,
+    numEnvs: Number(params.get('envs') ?? 1024),
+    seed: Number(params.get('seed') ?? 1),
+  });
   for (let i = 0; i < 100; i++) {
     const s = await trainer.step();
     log.textContent += `iter ${s.iter}: mean return ${s.meanReturn.toFixed(1)}, ${Math.round(s.stepsPerSecond)} env-steps/s\n`;

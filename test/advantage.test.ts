@@ -7,11 +7,23 @@ import { nanFilled, seededRandom, testDevice } from './helpers/gpu.js';
 const N = 37;
 const T = 29;
 const trainers: Trainer[] = [];
-afterAll(() => trainers.forEach((t) => t.destroy()));
+afterAll(() =>
+  trainers.forEach((t) => {
+    t.destroy();
+  }),
+);
 
 async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boolean) {
   const device = await testDevice();
-  const trainer = await createTrainer({ device, numEnvs: N, horizon: T, baseline, rewardToGo, normalizeAdvantages: normalize, hidden: [4] });
+  const trainer = await createTrainer({
+    device,
+    numEnvs: N,
+    horizon: T,
+    baseline,
+    rewardToGo,
+    normalizeAdvantages: normalize,
+    hidden: [4],
+  });
   trainers.push(trainer);
   const random = seededRandom(Date.now() & 0xffff);
   const lengths = Array.from({ length: N }, (_, i) => (i === 0 ? T : 1 + Math.floor(random() * T)));
@@ -55,28 +67,45 @@ function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<Re
     if (!rewardToGo) return new Array(T).fill(fullReturn.reduce((a, b) => a + b, 0) / N);
     let sum = 0;
     let count = 0;
-    for (let i = 0; i < N; i++) for (let t = 0; t < T; t++) if (valid(i, t)) { sum += returns[i * T + t] as number; count++; }
+    for (let i = 0; i < N; i++)
+      for (let t = 0; t < T; t++)
+        if (valid(i, t)) {
+          sum += returns[i * T + t] as number;
+          count++;
+        }
     return new Array(T).fill(sum / count);
   }
   if (kind === 'optimal') {
     // b* = E[||g||^2 r(tau)] / E[||g||^2]
     let num = 0;
     let den = 0;
-    for (let i = 0; i < N; i++) { num += (gradSq[i] as number) * (fullReturn[i] as number); den += gradSq[i] as number; }
+    for (let i = 0; i < N; i++) {
+      num += (gradSq[i] as number) * (fullReturn[i] as number);
+      den += gradSq[i] as number;
+    }
     return new Array(T).fill(num / den);
   }
   return Array.from({ length: T }, (_, t) => {
     let sum = 0;
     let count = 0;
-    for (let i = 0; i < N; i++) if (valid(i, t)) { sum += returns[i * T + t] as number; count++; }
+    for (let i = 0; i < N; i++)
+      if (valid(i, t)) {
+        sum += returns[i * T + t] as number;
+        count++;
+      }
     return count ? sum / count : 0;
   });
 }
 
 describe('baselines and advantages', () => {
   const cases: [BaselineKind, boolean, boolean][] = [
-    ['none', true, false], ['mean', false, false], ['mean', true, false], ['perTimestep', true, false],
-    ['optimal', false, false], ['optimal', true, true], ['perTimestep', true, true],
+    ['none', true, false],
+    ['mean', false, false],
+    ['mean', true, false],
+    ['perTimestep', true, false],
+    ['optimal', false, false],
+    ['optimal', true, true],
+    ['perTimestep', true, true],
   ];
   for (const [kind, rewardToGo, normalize] of cases) {
     it(`${kind} baseline, rewardToGo ${rewardToGo}, normalize ${normalize}: relative error <= 1e-5`, async () => {
@@ -85,7 +114,9 @@ describe('baselines and advantages', () => {
       // Relative to the scale of the returns (|R| < 50 here).
       for (let t = 0; t < T; t++) expect(Math.abs((r.gpuBaseline[t] as number) - (b[t] as number)) / 50).toBeLessThan(1e-5);
       let expected: number[] = [];
-      for (let i = 0; i < N; i++) for (let t = 0; t < T; t++) expected.push(t < (r.lengths[i] as number) ? (r.returns[i * T + t] as number) - (b[t] as number) : 0);
+      for (let i = 0; i < N; i++)
+        for (let t = 0; t < T; t++)
+          expected.push(t < (r.lengths[i] as number) ? (r.returns[i * T + t] as number) - (b[t] as number) : 0);
       if (normalize) {
         const validValues = expected.filter((_, s) => s % T < (r.lengths[Math.floor(s / T)] as number));
         const mean = validValues.reduce((a, x) => a + x, 0) / validValues.length;
@@ -93,7 +124,9 @@ describe('baselines and advantages', () => {
         expected = expected.map((x, s) => (s % T < (r.lengths[Math.floor(s / T)] as number) ? (x - mean) / (std + 1e-8) : 0));
       }
       const scale = Math.max(...expected.map(Math.abs), 1);
-      expected.forEach((x, s) => expect(Math.abs((r.advantages[s] as number) - x) / scale).toBeLessThan(1e-5));
+      expected.forEach((x, s) => {
+        expect(Math.abs((r.advantages[s] as number) - x) / scale).toBeLessThan(1e-5);
+      });
     });
   }
 });

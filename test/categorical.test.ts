@@ -20,7 +20,15 @@ describe('categorical sampling', () => {
     const prelude = `const ACTION_COUNT: u32 = ${ACTIONS}u;\nconst SEED: u32 = ${Math.floor(random() * 1e9)}u;`;
     const kernel = await testKernel(device, 'categorical.wgsl', prelude);
     const draws = storageBuffer(device, nanFilled(ROWS * DRAWS * 16));
-    const out = new Float32Array(await runTestKernel(device, kernel, { logitRows: storageBuffer(device, new Float32Array(logits.flat())), draws }, Math.ceil((ROWS * DRAWS) / 64), 'draws'));
+    const out = new Float32Array(
+      await runTestKernel(
+        device,
+        kernel,
+        { logitRows: storageBuffer(device, new Float32Array(logits.flat())), draws },
+        Math.ceil((ROWS * DRAWS) / 64),
+        'draws',
+      ),
+    );
     logits.forEach((row, r) => {
       const p = softmax(row);
       const entropy = -p.reduce((a, x) => a + x * Math.log(x), 0);

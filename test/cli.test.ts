@@ -15,32 +15,90 @@ const dir = mkdtempSync(join(tmpdir(), 'webgpu-reinforce-cli-'));
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.split('\n').filter((l) => l.startsWith('webgpu-reinforce')).join('\n') };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('webgpu-reinforce'))
+      .join('\n'),
+  };
 }
 
 describe('webgpu-reinforce train / eval', () => {
   it('trains with --json, saves the policy, dumps the first batch, and eval reads the policy back', () => {
     const policyPath = join(dir, 'policy.json');
     const batchPath = join(dir, 'batch.json');
-    const run = cli('train', '--envs', '96', '--hidden', '8,8', '--iters', '3', '--seed', '4', '--json', '--save', policyPath, '--dump-batch', batchPath, '--target', '1000');
+    const run = cli(
+      'train',
+      '--envs',
+      '96',
+      '--hidden',
+      '8,8',
+      '--iters',
+      '3',
+      '--seed',
+      '4',
+      '--json',
+      '--save',
+      policyPath,
+      '--dump-batch',
+      batchPath,
+      '--target',
+      '1000',
+    );
     expect(run.code).toBe(1); // the target was not reached
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     for (const [i, line] of lines.slice(0, 3).entries()) {
-      expect(Object.keys(line)).toEqual(['iter', 'envSteps', 'meanReturn', 'minReturn', 'maxReturn', 'meanLength', 'gradNorm', 'entropy', 'seconds', 'stepsPerSecond']);
+      expect(Object.keys(line)).toEqual([
+        'iter',
+        'envSteps',
+        'meanReturn',
+        'minReturn',
+        'maxReturn',
+        'meanLength',
+        'gradNorm',
+        'entropy',
+        'seconds',
+        'stepsPerSecond',
+      ]);
       expect(line.iter).toBe(i + 1);
     }
     expect(lines[3]).toMatchObject({ done: true, solved: false, iters: 3 });
     expect(Object.keys(lines[3])).toEqual(['done', 'solved', 'iters', 'seconds', 'meanReturn', 'adapter']);
 
     const policy = validatePolicy(JSON.parse(readFileSync(policyPath, 'utf8')));
-    expect(policy.layers.map((l) => [l.inDim, l.outDim, l.activation])).toEqual([[4, 8, 'tanh'], [8, 8, 'tanh'], [8, 2, 'linear']]);
+    expect(policy.layers.map((l) => [l.inDim, l.outDim, l.activation])).toEqual([
+      [4, 8, 'tanh'],
+      [8, 8, 'tanh'],
+      [8, 2, 'linear'],
+    ]);
 
     const batch = JSON.parse(readFileSync(batchPath, 'utf8')) as Batch;
-    expect(batch).toMatchObject({ format: 'webgpu-reinforce.batch', version: 1, env: 'cartpole', numEnvs: 96, horizon: 500, gamma: 1, rewardToGo: true, baseline: 'perTimestep' });
+    expect(batch).toMatchObject({
+      format: 'webgpu-reinforce.batch',
+      version: 1,
+      env: 'cartpole',
+      numEnvs: 96,
+      horizon: 500,
+      gamma: 1,
+      rewardToGo: true,
+      baseline: 'perTimestep',
+    });
     const gradient = zeroGradient(batch.policy);
     for (let s = 0; s < batch.numEnvs * batch.horizon; s++) {
-      if (batch.valid[s]) addLogProbGradient(batch.policy, batch.obs.slice(s * 4, s * 4 + 4), batch.actions[s]!, batch.advantages[s]! / batch.numEnvs, gradient);
+      if (batch.valid[s])
+        addLogProbGradient(
+          batch.policy,
+          batch.obs.slice(s * 4, s * 4 + 4),
+          batch.actions[s]!,
+          batch.advantages[s]! / batch.numEnvs,
+          gradient,
+        );
     }
     expect(relativeL2(flatten(batch.gradient.layers), flatten(gradient))).toBeLessThan(1e-4);
     expect(lines[0].envSteps).toBe(batch.valid.reduce((a, v) => a + v, 0));
@@ -82,7 +140,17 @@ describe('webgpu-reinforce train / eval', () => {
     expect(run.stderr).toMatch(/--load: .* is not valid JSON/);
     expect(existsSync(save)).toBe(false);
     const mismatched = join(dir, 'mismatched.json');
-    writeFileSync(mismatched, JSON.stringify({ format: 'webgpu-reinforce.policy', version: 1, env: 'cartpole', obsDim: 3, action: { kind: 'categorical', n: 2 }, layers: [] }));
+    writeFileSync(
+      mismatched,
+      JSON.stringify({
+        format: 'webgpu-reinforce.policy',
+        version: 1,
+        env: 'cartpole',
+        obsDim: 3,
+        action: { kind: 'categorical', n: 2 },
+        layers: [],
+      }),
+    );
     const second = cli('eval', '--policy', mismatched);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/--policy: .*layers must be a non-empty array/);

@@ -8,7 +8,11 @@ import { nanFilled, relativeL2, testDevice } from './helpers/gpu.js';
 import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/mlp.js';
 
 const trainers: Trainer[] = [];
-afterAll(() => trainers.forEach((t) => t.destroy()));
+afterAll(() =>
+  trainers.forEach((t) => {
+    t.destroy();
+  }),
+);
 const seed = (Date.now() % 100000) + 1;
 
 describe.each([

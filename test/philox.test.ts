@@ -7,8 +7,16 @@ import { runTestKernel, storageBuffer, testKernel } from './helpers/testKernel.j
 // From Random123's kat_vectors (philox4x32 10 rounds): counter, key, expected output.
 const KNOWN_ANSWERS = [
   { counter: [0, 0, 0, 0], key: [0, 0], out: [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8] },
-  { counter: [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], key: [0xffffffff, 0xffffffff], out: [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd] },
-  { counter: [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], key: [0xa4093822, 0x299f31d0], out: [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1] },
+  {
+    counter: [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+    key: [0xffffffff, 0xffffffff],
+    out: [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd],
+  },
+  {
+    counter: [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344],
+    key: [0xa4093822, 0x299f31d0],
+    out: [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1],
+  },
 ];
 
 describe('philox4x32-10', () => {
@@ -31,8 +39,20 @@ describe('philox4x32-10', () => {
     });
     const kernel = await testKernel(device, 'philox.wgsl', '');
     const outputs = storageBuffer(device, new Uint32Array(cases.length * 4).fill(0xdeadbeef));
-    const result = new Uint32Array(await runTestKernel(device, kernel, { cases: storageBuffer(device, input), outputs }, Math.ceil(cases.length / 64), 'outputs'));
-    cases.forEach((c, i) => expect(Array.from(result.subarray(i * 4, i * 4 + 4))).toEqual(philox4x32(c.counter, c.key)));
-    KNOWN_ANSWERS.forEach((k, i) => expect(Array.from(result.subarray(i * 4, i * 4 + 4))).toEqual(k.out));
+    const result = new Uint32Array(
+      await runTestKernel(
+        device,
+        kernel,
+        { cases: storageBuffer(device, input), outputs },
+        Math.ceil(cases.length / 64),
+        'outputs',
+      ),
+    );
+    cases.forEach((c, i) => {
+      expect(Array.from(result.subarray(i * 4, i * 4 + 4))).toEqual(philox4x32(c.counter, c.key));
+    });
+    KNOWN_ANSWERS.forEach((k, i) => {
+      expect(Array.from(result.subarray(i * 4, i * 4 + 4))).toEqual(k.out);
+    });
   });
 });

@@ -8,7 +8,11 @@ const N = 7;
 const T = 123;
 const gamma = 0.97;
 const trainers: Trainer[] = [];
-afterAll(() => trainers.forEach((t) => t.destroy()));
+afterAll(() =>
+  trainers.forEach((t) => {
+    t.destroy();
+  }),
+);
 
 async function runReturns(rewardToGo: boolean) {
   const device = await testDevice();

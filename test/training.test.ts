@@ -5,7 +5,11 @@ import { createTrainer, type Trainer } from '../src/index.js';
 import { testDevice } from './helpers/gpu.js';
 
 const trainers: Trainer[] = [];
-afterAll(() => trainers.forEach((t) => t.destroy()));
+afterAll(() =>
+  trainers.forEach((t) => {
+    t.destroy();
+  }),
+);
 
 async function returnsOf(seed: number, iterations: number): Promise<number[]> {
   const device = await testDevice();

@@ -25,7 +25,11 @@ const twostep: EnvironmentDescriptor = {
 };
 const M = 24;
 const N = 2048;
-const OBS = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const OBS = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
 
 function testPolicy(): PolicyFile {
   const p = initialPolicy({ env: 'twostep', obsDim: 3, actionCount: 2, hidden: [8], activation: 'tanh', seed: 7 });
@@ -40,7 +44,10 @@ function exactGradient(policy: PolicyFile): number[] {
   const g = zeroGradient(policy);
   for (const a0 of [0, 1]) {
     const pA = a0 === 0 ? 0.8 : 0.3;
-    for (const [branch, pBranch] of [[1, pA], [2, 1 - pA]] as const) {
+    for (const [branch, pBranch] of [
+      [1, pA],
+      [2, 1 - pA],
+    ] as const) {
       for (const a1 of [0, 1]) {
         const reward1 = branch === 1 ? (a1 === 0 ? 2 : 0) : a1 === 1 ? 3 : 0;
         const total = a0 + reward1;
@@ -54,7 +61,11 @@ function exactGradient(policy: PolicyFile): number[] {
 }
 
 const trainers: Trainer[] = [];
-afterAll(() => trainers.forEach((t) => t.destroy()));
+afterAll(() =>
+  trainers.forEach((t) => {
+    t.destroy();
+  }),
+);
 
 async function estimates(baseline: BaselineKind, rewardToGo: boolean, policy: PolicyFile): Promise<number[][]> {
   const device = await testDevice();
@@ -73,9 +84,15 @@ async function estimates(baseline: BaselineKind, rewardToGo: boolean, policy: Po
 function meanAndVariance(samples: number[][]) {
   const P = samples[0]!.length;
   const mean = new Array(P).fill(0);
-  for (const s of samples) s.forEach((x, k) => (mean[k] += x / samples.length));
+  for (const s of samples)
+    s.forEach((x, k) => {
+      mean[k] += x / samples.length;
+    });
   const variance = new Array(P).fill(0);
-  for (const s of samples) s.forEach((x, k) => (variance[k] += (x - mean[k]) ** 2 / (samples.length - 1)));
+  for (const s of samples)
+    s.forEach((x, k) => {
+      variance[k] += (x - mean[k]) ** 2 / (samples.length - 1);
+    });
   return { mean, variance };
 }
 
@@ -84,8 +101,14 @@ describe('gradient estimator on an enumerable MDP', () => {
   const exact = exactGradient(policy);
   const totals = new Map<string, number>();
   const configurations: [BaselineKind, boolean][] = [
-    ['none', false], ['none', true], ['mean', false], ['mean', true],
-    ['perTimestep', false], ['perTimestep', true], ['optimal', false], ['optimal', true],
+    ['none', false],
+    ['none', true],
+    ['mean', false],
+    ['mean', true],
+    ['perTimestep', false],
+    ['perTimestep', true],
+    ['optimal', false],
+    ['optimal', true],
   ];
   for (const [baseline, rewardToGo] of configurations) {
     it(`is unbiased: baseline ${baseline}, reward-to-go ${rewardToGo}`, async () => {
@@ -97,7 +120,10 @@ describe('gradient estimator on an enumerable MDP', () => {
         else expect(Math.abs(m - exact[k]!)).toBeLessThan(1e-6);
       });
       expect(worst).toBeLessThan(5);
-      totals.set(`${baseline}/${rewardToGo}`, variance.reduce((a, v) => a + v, 0));
+      totals.set(
+        `${baseline}/${rewardToGo}`,
+        variance.reduce((a, v) => a + v, 0),
+      );
     });
   }
   it('has lower variance with a baseline and reward-to-go than without either', () => {

@@ -1,9 +1,9 @@
 // Bad input is refused with an error that names the field and the allowed values; bindings are checked
 // against the WGSL declarations.
 import { describe, expect, it } from 'vitest';
-import { createTrainer, ReinforceError } from '../src/index.js';
 import { Kernel } from '../src/gpu/kernel.js';
 import { composeShader } from '../src/gpu/shaderSource.js';
+import { createTrainer, ReinforceError } from '../src/index.js';
 import { initialPolicy, validatePolicy } from '../src/policy/policyFile.js';
 import { testDevice } from './helpers/gpu.js';
 
@@ -56,23 +56,38 @@ describe('reflected bindings', () => {
   it('derives the layout from WGSL and refuses buffers that do not fit the declaration', async () => {
     const device = await testDevice();
     const prelude = 'const HORIZON: u32 = 10u;';
-    const kernel = await Kernel.create(device, { label: 'returns', code: await composeShader('returns.wgsl', { prelude }), entryPoint: 'main' });
+    const kernel = await Kernel.create(device, {
+      label: 'returns',
+      code: await composeShader('returns.wgsl', { prelude }),
+      entryPoint: 'main',
+    });
     expect(kernel.bindings.map((b) => `${b.binding}:${b.name}:${b.kind}`)).toEqual([
-      '0:config:uniform', '1:rewards:read-only-storage', '2:episodes:storage', '3:returns:storage',
+      '0:config:uniform',
+      '1:rewards:read-only-storage',
+      '2:episodes:storage',
+      '3:returns:storage',
     ]);
     const storage = (size: number) => device.createBuffer({ size, usage: GPUBufferUsage.STORAGE });
     const config = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM });
     const ok = { config, rewards: storage(64), episodes: storage(64), returns: storage(64) };
     expect(kernel.bind(ok)).toBeTruthy();
-    expect(() => kernel.bind({ ...ok, returns: undefined as unknown as GPUBuffer })).toThrow(/no buffer given for binding "returns"/);
+    expect(() => kernel.bind({ ...ok, returns: undefined as unknown as GPUBuffer })).toThrow(
+      /no buffer given for binding "returns"/,
+    );
     expect(() => kernel.bind({ ...ok, config: storage(48) })).toThrow(/"config" lacks GPUBufferUsage.UNIFORM/);
     expect(() => kernel.bind({ ...ok, episodes: storage(24) })).toThrow(/not a whole number of 16-byte elements/);
-    expect(() => kernel.bind({ ...ok, config: device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM }) })).toThrow(/needs at least 48/);
+    expect(() => kernel.bind({ ...ok, config: device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM }) })).toThrow(
+      /needs at least 48/,
+    );
   });
 
   it('reports WGSL compile errors with the line', async () => {
     const device = await testDevice();
-    const error = await Kernel.create(device, { label: 'broken', code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }', entryPoint: 'main' }).catch((e) => e);
+    const error = await Kernel.create(device, {
+      label: 'broken',
+      code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }',
+      entryPoint: 'main',
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(ReinforceError);
     expect(error.message).toMatch(/line 1/);
   });

@@ -1,6 +1,7 @@
 // Trainer options: defaults, and validation that names the field and the allowed range.
-import { resolveEnvironment } from '../envs/registry.js';
+
 import type { EnvironmentDescriptor } from '../envs/environment.js';
+import { resolveEnvironment } from '../envs/registry.js';
 import { invalidOption } from '../errors.js';
 import type { Activation } from '../policy/layout.js';
 import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from '../policy/policyFile.js';
@@ -89,11 +90,15 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
   }
   const hidden = policy ? policyHidden(policy) : (options.hidden ?? [32]);
   if (!Array.isArray(hidden) || hidden.length > 8) throw invalidOption('hidden', 'must be a list of 0 to 8 layer widths');
-  hidden.forEach((h, i) => integerIn(`hidden[${i}]`, h, 1, 1024));
+  hidden.forEach((h, i) => {
+    integerIn(`hidden[${i}]`, h, 1, 1024);
+  });
   const activation = policy ? policyActivation(policy) : (options.activation ?? 'tanh');
-  if (activation !== 'tanh' && activation !== 'relu') throw invalidOption('activation', `must be "tanh" or "relu", got "${activation}"`);
+  if (activation !== 'tanh' && activation !== 'relu')
+    throw invalidOption('activation', `must be "tanh" or "relu", got "${activation}"`);
   const baseline = options.baseline ?? 'perTimestep';
-  if (!baselineKinds.includes(baseline)) throw invalidOption('baseline', `must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
+  if (!baselineKinds.includes(baseline))
+    throw invalidOption('baseline', `must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
   return {
     env,
     numEnvs: integerIn('numEnvs', options.numEnvs ?? 1024, 1, 1 << 22),

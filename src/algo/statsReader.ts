@@ -44,7 +44,11 @@ export class StatsReader {
 
   constructor(device: GPUDevice, size = 3) {
     this.ring = Array.from({ length: size }, (_, i) =>
-      device.createBuffer({ label: `statsReadback${i}`, size: STATS_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      device.createBuffer({
+        label: `statsReadback${i}`,
+        size: STATS_BYTES,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      }),
     );
     this.pending = new Array(size).fill(undefined);
   }

@@ -1,13 +1,13 @@
 // The trainer: owns the buffers and kernels of one REINFORCE run and drives iterations.
 // Follow one iteration from step() into encodeIteration() (iteration.ts), which names each kernel it runs.
-import { ReinforceError, invalidOption } from '../errors.js';
+import { invalidOption, ReinforceError } from '../errors.js';
 import { describeAdapter, requestDevice } from '../gpu/device.js';
 import { readBuffer } from '../gpu/readback.js';
 import { type PolicyLayout, packParameters, policyLayout, unpackParameters } from '../policy/layout.js';
-import { type PolicyFile, initialPolicy } from '../policy/policyFile.js';
-import { type Batch, assembleBatch } from './batch.js';
+import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
+import { assembleBatch, type Batch } from './batch.js';
 import { encodeEvaluation, encodeIteration } from './iteration.js';
-import { type ResolvedOptions, type TrainerOptions, resolveOptions } from './options.js';
+import { type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
 import {
@@ -56,8 +56,17 @@ export class Trainer {
   private readonly initial: PolicyFile;
 
   private constructor(init: {
-    device: GPUDevice; ownsDevice: boolean; adapterName: string; isFallback: boolean; options: ResolvedOptions;
-    layout: PolicyLayout; partialCount: number; buffers: TrainerBuffers; kernels: TrainerKernels; initial: PolicyFile; startTime: number;
+    device: GPUDevice;
+    ownsDevice: boolean;
+    adapterName: string;
+    isFallback: boolean;
+    options: ResolvedOptions;
+    layout: PolicyLayout;
+    partialCount: number;
+    buffers: TrainerBuffers;
+    kernels: TrainerKernels;
+    initial: PolicyFile;
+    startTime: number;
   }) {
     this.device = init.device;
     this.ownsDevice = init.ownsDevice;
@@ -90,17 +99,51 @@ export class Trainer {
       const layout = policyLayout(env.obsDim, env.actionCount, options.hidden, options.activation);
       const maxEnvs = maxEnvsFor(device, layout, options.horizon);
       if (options.numEnvs > maxEnvs) {
-        throw invalidOption('numEnvs', `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}), got ${options.numEnvs}`);
+        throw invalidOption(
+          'numEnvs',
+          `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}), got ${options.numEnvs}`,
+        );
       }
       const backward = backwardShape(device, layout, options.envsPerGroup);
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const kernels = await createTrainerKernels(device, layout, env, options.horizon, backward, partialCount);
-      const sizes = bufferSizes({ numEnvs: options.numEnvs, horizon: options.horizon, obs4: Math.ceil(env.obsDim / 4), param4: layout.param4, partialCount });
+      const sizes = bufferSizes({
+        numEnvs: options.numEnvs,
+        horizon: options.horizon,
+        obs4: Math.ceil(env.obsDim / 4),
+        param4: layout.param4,
+        partialCount,
+      });
       const buffers = createTrainerBuffers(device, sizes);
-      const initial = options.policy ?? initialPolicy({ env: env.name, obsDim: env.obsDim, actionCount: env.actionCount, hidden: options.hidden, activation: options.activation, seed: options.seed });
-      const trainer = new Trainer({ device, ownsDevice, adapterName: acquired.adapterName, isFallback: acquired.isFallback, options, layout, partialCount, buffers, kernels, initial, startTime });
+      const initial =
+        options.policy ??
+        initialPolicy({
+          env: env.name,
+          obsDim: env.obsDim,
+          actionCount: env.actionCount,
+          hidden: options.hidden,
+          activation: options.activation,
+          seed: options.seed,
+        });
+      const trainer = new Trainer({
+        device,
+        ownsDevice,
+        adapterName: acquired.adapterName,
+        isFallback: acquired.isFallback,
+        options,
+        layout,
+        partialCount,
+        buffers,
+        kernels,
+        initial,
+        startTime,
+      });
       trainer.writeConfig(false);
-      device.queue.writeBuffer(buffers.policyParams as GPUBuffer, 0, packParameters(layout, initial.layers) as Float32Array<ArrayBuffer>);
+      device.queue.writeBuffer(
+        buffers.policyParams as GPUBuffer,
+        0,
+        packParameters(layout, initial.layers) as Float32Array<ArrayBuffer>,
+      );
       return trainer;
     } catch (error) {
       if (ownsDevice) device.destroy();
@@ -111,9 +154,18 @@ export class Trainer {
   private writeConfig(deterministic: boolean): void {
     const o = this.options;
     writeConfig(this.device, this.buffers.config as GPUBuffer, {
-      numEnvs: o.numEnvs, seed: o.seed, gamma: o.gamma, rewardToGo: o.rewardToGo, lr: o.lr, beta1: o.beta1, beta2: o.beta2,
-      epsilon: o.epsilon, maxGradNorm: o.maxGradNorm, normalizeAdvantages: o.normalizeAdvantages,
-      baseline: BASELINE_CODES[o.baseline], deterministic,
+      numEnvs: o.numEnvs,
+      seed: o.seed,
+      gamma: o.gamma,
+      rewardToGo: o.rewardToGo,
+      lr: o.lr,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      epsilon: o.epsilon,
+      maxGradNorm: o.maxGradNorm,
+      normalizeAdvantages: o.normalizeAdvantages,
+      baseline: BASELINE_CODES[o.baseline],
+      deterministic,
     });
   }
 
@@ -128,8 +180,12 @@ export class Trainer {
     const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
     const o = this.options;
     encodeIteration(pass, this.kernels, this.bindGroups, {
-      numEnvs: o.numEnvs, horizon: o.horizon, param4: this.layout.param4, partialCount: this.partialCount,
-      baseline: o.baseline, normalizeAdvantages: o.normalizeAdvantages,
+      numEnvs: o.numEnvs,
+      horizon: o.horizon,
+      param4: this.layout.param4,
+      partialCount: this.partialCount,
+      baseline: o.baseline,
+      normalizeAdvantages: o.normalizeAdvantages,
     });
     pass.end();
   }
@@ -146,7 +202,13 @@ export class Trainer {
     try {
       if (options.captureBatch) {
         const { policyParams, policySnapshot } = this.buffers as Required<TrainerBuffers>;
-        encoder.copyBufferToBuffer(policyParams as GPUBuffer, 0, policySnapshot as GPUBuffer, 0, (policyParams as GPUBuffer).size);
+        encoder.copyBufferToBuffer(
+          policyParams as GPUBuffer,
+          0,
+          policySnapshot as GPUBuffer,
+          0,
+          (policyParams as GPUBuffer).size,
+        );
       }
       this.encodeStep(encoder);
     } catch (error) {
@@ -228,9 +290,15 @@ export class Trainer {
       ['observations', 'actions', 'rewards', 'logProbs', 'advantages', 'episodes', 'gradient'].map(read),
     );
     return assembleBatch({
-      options: this.options, layout: this.layout, policy: this.batchPolicy,
-      observations: observations as ArrayBuffer, actions: actions as ArrayBuffer, rewards: rewards as ArrayBuffer,
-      logProbs: logProbs as ArrayBuffer, advantages: advantages as ArrayBuffer, episodes: episodes as ArrayBuffer,
+      options: this.options,
+      layout: this.layout,
+      policy: this.batchPolicy,
+      observations: observations as ArrayBuffer,
+      actions: actions as ArrayBuffer,
+      rewards: rewards as ArrayBuffer,
+      logProbs: logProbs as ArrayBuffer,
+      advantages: advantages as ArrayBuffer,
+      episodes: episodes as ArrayBuffer,
       gradient: gradient as ArrayBuffer,
     });
   }

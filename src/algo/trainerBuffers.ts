@@ -58,10 +58,24 @@ export function createTrainerBuffers(device: GPUDevice, sizes: Record<string, nu
   return buffers;
 }
 
-export function writeConfig(device: GPUDevice, buffer: GPUBuffer, values: {
-  numEnvs: number; seed: number; gamma: number; rewardToGo: boolean; lr: number; beta1: number; beta2: number;
-  epsilon: number; maxGradNorm: number; normalizeAdvantages: boolean; baseline: number; deterministic: boolean;
-}): void {
+export function writeConfig(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  values: {
+    numEnvs: number;
+    seed: number;
+    gamma: number;
+    rewardToGo: boolean;
+    lr: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+    maxGradNorm: number;
+    normalizeAdvantages: boolean;
+    baseline: number;
+    deterministic: boolean;
+  },
+): void {
   const data = new ArrayBuffer(CONFIG_BYTES);
   const u32 = new Uint32Array(data);
   const f32 = new Float32Array(data);

@@ -4,7 +4,7 @@ import type { EnvironmentDescriptor } from '../envs/environment.js';
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
 import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
-import { type PolicyLayout, layoutConstants } from '../policy/layout.js';
+import { layoutConstants, type PolicyLayout } from '../policy/layout.js';
 import type { TrainerBuffers } from './trainerBuffers.js';
 
 export const WORKGROUP_SIZE = 64;
@@ -76,8 +76,22 @@ export async function createTrainerKernels(
   const kernel = async (file: string, entryPoint: string, constants: Record<string, number | boolean> = {}) =>
     Kernel.create(device, { label: `${file}:${entryPoint}`, code: await source(file), entryPoint, constants });
   const wg = { WORKGROUP_SIZE };
-  const [rollout, returns, meanBaseline, perTimestepBaseline, optimalBaseline, advantage, advantageMoments, normalizeAdvantage,
-    backwardGradient, backwardTrajectoryGradSq, reduceGradient, gradientNorm, adam, stats] = await Promise.all([
+  const [
+    rollout,
+    returns,
+    meanBaseline,
+    perTimestepBaseline,
+    optimalBaseline,
+    advantage,
+    advantageMoments,
+    normalizeAdvantage,
+    backwardGradient,
+    backwardTrajectoryGradSq,
+    reduceGradient,
+    gradientNorm,
+    adam,
+    stats,
+  ] = await Promise.all([
     kernel('rollout.wgsl', 'main', wg),
     kernel('returns.wgsl', 'main', wg),
     kernel('advantage.wgsl', 'meanBaseline', wg),
@@ -94,8 +108,20 @@ export async function createTrainerKernels(
     kernel('stats.wgsl', 'main'),
   ]);
   return {
-    rollout, returns, meanBaseline, perTimestepBaseline, optimalBaseline, advantage, advantageMoments,
-    normalizeAdvantage, backwardGradient, backwardTrajectoryGradSq, reduceGradient, gradientNorm, adam, stats,
+    rollout,
+    returns,
+    meanBaseline,
+    perTimestepBaseline,
+    optimalBaseline,
+    advantage,
+    advantageMoments,
+    normalizeAdvantage,
+    backwardGradient,
+    backwardTrajectoryGradSq,
+    reduceGradient,
+    gradientNorm,
+    adam,
+    stats,
   };
 }
 

@@ -1,7 +1,7 @@
 // Command-line parsing (node:util parseArgs) and validation: bad input is one line naming the flag and what
 // it accepts, and exit code 2.
 import { parseArgs } from 'node:util';
-import { baselineKinds, type BaselineKind } from '../algo/options.js';
+import { type BaselineKind, baselineKinds } from '../algo/options.js';
 import { builtInEnvironments } from '../envs/registry.js';
 
 export class UsageError extends Error {}
@@ -36,7 +36,10 @@ export interface EvalArgs {
 
 function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify.*$/s, '');
     throw new UsageError(message);
@@ -55,7 +58,8 @@ function integer(flag: string, text: string | undefined, fallback: number, min: 
 function real(flag: string, text: string | undefined, fallback: number, range: string, ok: (v: number) => boolean): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !ok(value)) throw new UsageError(`--${flag} must be a number ${range}, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value) || !ok(value))
+    throw new UsageError(`--${flag} must be a number ${range}, got "${text}"`);
   return value;
 }
 
@@ -89,9 +93,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   }
   const hidden = hiddenText.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
   const activation = (v.activation as string | undefined) ?? 'tanh';
-  if (activation !== 'tanh' && activation !== 'relu') throw new UsageError(`--activation must be tanh or relu, got "${activation}"`);
+  if (activation !== 'tanh' && activation !== 'relu')
+    throw new UsageError(`--activation must be tanh or relu, got "${activation}"`);
   const baseline = ((v.baseline as string | undefined) ?? 'perTimestep') as BaselineKind;
-  if (!baselineKinds.includes(baseline)) throw new UsageError(`--baseline must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
+  if (!baselineKinds.includes(baseline))
+    throw new UsageError(`--baseline must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
   const threshold = builtInEnvironments[env]?.rewardThreshold;
   return {
     env,

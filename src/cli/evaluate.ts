@@ -8,21 +8,33 @@ export async function evaluate(args: EvalArgs): Promise<number> {
   const start = performance.now();
   const policy = readPolicyFlag('policy', args.policy);
   if (!(policy.env in builtInEnvironments)) {
-    throw new UsageError(`--policy: environment "${policy.env}" is not built in (${Object.keys(builtInEnvironments).join(', ')})`);
+    throw new UsageError(
+      `--policy: environment "${policy.env}" is not built in (${Object.keys(builtInEnvironments).join(', ')})`,
+    );
   }
   const trainer = await createTrainer({ env: policy.env, policy, numEnvs: args.episodes, seed: args.seed });
   try {
     const s = await trainer.evaluate({ deterministic: args.deterministic });
     const seconds = (performance.now() - start) / 1000;
     const result = {
-      env: policy.env, episodes: args.episodes, deterministic: args.deterministic, meanReturn: s.meanReturn,
-      minReturn: s.minReturn, maxReturn: s.maxReturn, meanLength: s.meanLength, entropy: s.entropy, seconds, adapter: trainer.adapterName,
+      env: policy.env,
+      episodes: args.episodes,
+      deterministic: args.deterministic,
+      meanReturn: s.meanReturn,
+      minReturn: s.minReturn,
+      maxReturn: s.maxReturn,
+      meanLength: s.meanLength,
+      entropy: s.entropy,
+      seconds,
+      adapter: trainer.adapterName,
     };
     if (args.json) console.log(JSON.stringify(result));
     else {
       console.log(`adapter: ${trainer.adapterName}`);
-      console.log(`${policy.env}: mean return ${s.meanReturn.toFixed(1)} over ${args.episodes} episodes (min ${s.minReturn}, max ${s.maxReturn}), ` +
-        `mean length ${s.meanLength.toFixed(1)}, ${args.deterministic ? 'greedy actions' : 'sampled actions'}, ${seconds.toFixed(1)} s`);
+      console.log(
+        `${policy.env}: mean return ${s.meanReturn.toFixed(1)} over ${args.episodes} episodes (min ${s.minReturn}, max ${s.maxReturn}), ` +
+          `mean length ${s.meanLength.toFixed(1)}, ${args.deterministic ? 'greedy actions' : 'sampled actions'}, ${seconds.toFixed(1)} s`,
+      );
     }
     return 0;
   } finally {

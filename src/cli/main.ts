@@ -1,7 +1,7 @@
 // CLI entry: `webgpu-reinforce train ...` and `webgpu-reinforce eval ...`. Exit codes: 0 ok, 1 target not
 // reached, 2 bad input, 3 no GPU adapter or another runtime failure.
 import { ReinforceError } from '../errors.js';
-import { UsageError, parseEvalArgs, parseTrainArgs } from './args.js';
+import { parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
 import { evaluate } from './evaluate.js';
 import { train } from './train.js';
 import { USAGE } from './usage.js';

@@ -11,14 +11,19 @@ export interface Progress {
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
 export function iterationLine(s: IterationStats): string {
-  return `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn, 0)}, max ${fmt(s.maxReturn, 0)})  ` +
-    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s`;
+  return (
+    `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn, 0)}, max ${fmt(s.maxReturn, 0)})  ` +
+    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s`
+  );
 }
 
 export function humanProgress(total: number): Progress {
   const interactive = process.stderr.isTTY === true;
   const multibar = interactive
-    ? new cliProgress.MultiBar({ format: ' {bar} {value}/{total} iterations | mean return {meanReturn}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.MultiBar(
+        { format: ' {bar} {value}/{total} iterations | mean return {meanReturn}', hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   const bar = multibar?.create(total, 0, { meanReturn: '-' });
   return {
@@ -40,7 +45,20 @@ export function jsonProgress(): Progress {
   return {
     iteration(s) {
       const { iter, envSteps, meanReturn, minReturn, maxReturn, meanLength, gradNorm, entropy, seconds, stepsPerSecond } = s;
-      console.log(JSON.stringify({ iter, envSteps, meanReturn, minReturn, maxReturn, meanLength, gradNorm, entropy, seconds, stepsPerSecond }));
+      console.log(
+        JSON.stringify({
+          iter,
+          envSteps,
+          meanReturn,
+          minReturn,
+          maxReturn,
+          meanLength,
+          gradNorm,
+          entropy,
+          seconds,
+          stepsPerSecond,
+        }),
+      );
     },
     log() {},
     stop() {},

@@ -14,15 +14,26 @@ export async function train(args: TrainArgs): Promise<number> {
   if (args.dumpBatch) checkWritable('dump-batch', args.dumpBatch);
 
   const trainer = await createTrainer({
-    env: args.env, numEnvs: args.envs, hidden: args.hidden, activation: args.activation, lr: args.lr, seed: args.seed,
-    baseline: args.baseline, rewardToGo: args.rewardToGo, gamma: args.gamma, normalizeAdvantages: args.normalizeAdvantages,
-    maxGradNorm: args.maxGradNorm, policy,
+    env: args.env,
+    numEnvs: args.envs,
+    hidden: args.hidden,
+    activation: args.activation,
+    lr: args.lr,
+    seed: args.seed,
+    baseline: args.baseline,
+    rewardToGo: args.rewardToGo,
+    gamma: args.gamma,
+    normalizeAdvantages: args.normalizeAdvantages,
+    maxGradNorm: args.maxGradNorm,
+    policy,
   });
   const progress = args.json ? jsonProgress() : humanProgress(args.iters);
   const o = trainer.options;
   progress.log(`adapter: ${trainer.adapterName}${trainer.isFallback ? ' (software fallback: expect CPU speed)' : ''}`);
-  progress.log(`training ${o.env.name}: ${o.numEnvs} environments, hidden ${o.hidden.join(',')} ${o.activation}, ` +
-    `${trainer.layout.parameterCount} parameters, lr ${o.lr}, baseline ${o.baseline}, reward-to-go ${o.rewardToGo ? 'on' : 'off'}, gamma ${o.gamma}, seed ${o.seed}`);
+  progress.log(
+    `training ${o.env.name}: ${o.numEnvs} environments, hidden ${o.hidden.join(',')} ${o.activation}, ` +
+      `${trainer.layout.parameterCount} parameters, lr ${o.lr}, baseline ${o.baseline}, reward-to-go ${o.rewardToGo ? 'on' : 'off'}, gamma ${o.gamma}, seed ${o.seed}`,
+  );
   try {
     let solved = false;
     let last = undefined as Awaited<ReturnType<typeof trainer.step>> | undefined;
@@ -61,9 +72,13 @@ export async function train(args: TrainArgs): Promise<number> {
     } else if (args.target === undefined) {
       console.log(`done: ${iters} iterations in ${seconds.toFixed(1)} s, mean return ${meanReturn.toFixed(1)}`);
     } else if (solved) {
-      console.log(`solved: mean return ${meanReturn.toFixed(1)} >= ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`);
+      console.log(
+        `solved: mean return ${meanReturn.toFixed(1)} >= ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`,
+      );
     } else {
-      console.log(`not solved: mean return ${meanReturn.toFixed(1)} < ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`);
+      console.log(
+        `not solved: mean return ${meanReturn.toFixed(1)} < ${args.target} after ${iters} iterations in ${seconds.toFixed(1)} s`,
+      );
     }
     return solved || args.target === undefined ? 0 : 1;
   } finally {

@@ -7,6 +7,7 @@ export const builtInEnvironments: Record<string, EnvironmentDescriptor> = { cart
 export function resolveEnvironment(env: string | EnvironmentDescriptor): EnvironmentDescriptor {
   if (typeof env !== 'string') return env;
   const descriptor = builtInEnvironments[env];
-  if (!descriptor) throw invalidOption('env', `unknown environment "${env}"; allowed: ${Object.keys(builtInEnvironments).join(', ')}`);
+  if (!descriptor)
+    throw invalidOption('env', `unknown environment "${env}"; allowed: ${Object.keys(builtInEnvironments).join(', ')}`);
   return descriptor;
 }

@@ -47,8 +47,7 @@ function reflectBindings(code: string, entryPoint: string, label: string): Kerne
     const type = resource.type as unknown as ReflectedType;
     let kind: KernelBinding['kind'];
     if (resource.resourceType === RESOURCE_UNIFORM) kind = 'uniform';
-    else if (resource.resourceType === RESOURCE_STORAGE)
-      kind = resource.access === 'read' ? 'read-only-storage' : 'storage';
+    else if (resource.resourceType === RESOURCE_STORAGE) kind = resource.access === 'read' ? 'read-only-storage' : 'storage';
     else throw new ReinforceError('SHADER', `${label}: binding ${resource.name} is not a buffer`);
     const runtimeArray = type.isArray === true && !type.count;
     const stride = runtimeArray ? (type.stride ?? 4) : 0;
@@ -95,7 +94,13 @@ export class Kernel {
   private readonly layout: GPUBindGroupLayout;
   private readonly device: GPUDevice;
 
-  private constructor(device: GPUDevice, label: string, bindings: KernelBinding[], layout: GPUBindGroupLayout, pipeline: GPUComputePipeline) {
+  private constructor(
+    device: GPUDevice,
+    label: string,
+    bindings: KernelBinding[],
+    layout: GPUBindGroupLayout,
+    pipeline: GPUComputePipeline,
+  ) {
     this.device = device;
     this.label = label;
     this.bindings = bindings;
@@ -141,10 +146,16 @@ export class Kernel {
         throw new ReinforceError('BINDING', `${this.label}: buffer for "${b.name}" lacks GPUBufferUsage.${usage}`);
       }
       if (buffer.size < b.minSize) {
-        throw new ReinforceError('BINDING', `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes; the declaration needs at least ${b.minSize}`);
+        throw new ReinforceError(
+          'BINDING',
+          `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes; the declaration needs at least ${b.minSize}`,
+        );
       }
       if (b.stride > 0 && buffer.size % b.stride !== 0) {
-        throw new ReinforceError('BINDING', `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes, not a whole number of ${b.stride}-byte elements`);
+        throw new ReinforceError(
+          'BINDING',
+          `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes, not a whole number of ${b.stride}-byte elements`,
+        );
       }
       entries.push({ binding: b.binding, resource: { buffer } });
     }

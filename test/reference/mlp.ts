@@ -36,7 +36,10 @@ export function logProb(policy: PolicyFile, observation: ArrayLike<number>, acti
 
 /** weight * grad log pi(action|observation), added into `into` (layers of {weight, bias}). */
 export function addLogProbGradient(
-  policy: PolicyFile, observation: ArrayLike<number>, action: number, weight: number,
+  policy: PolicyFile,
+  observation: ArrayLike<number>,
+  action: number,
+  weight: number,
   into: { weight: number[]; bias: number[] }[],
 ): void {
   const { activations } = forward(policy, observation);
