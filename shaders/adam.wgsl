@@ -1,6 +1,6 @@
 // Adam (Kingma & Ba, 2015, Algorithm 1) as gradient ASCENT on J: theta += lr * m_hat / (sqrt(v_hat) + eps).
-// The gradient is first scaled by min(1, maxGradNorm / ||g||) when clipping is on. The step count is
-// iteration + 1 (one optimizer step per iteration). Padded slots have zero gradient and stay zero.
+// The gradient is first scaled by min(1, maxGradNorm / ||g||) when clipping is on. The step count t is
+// TrainState.optimizerSteps, already advanced for this step. Padded slots have zero gradient and stay zero.
 
 #include "common/config.wgsl"
 
@@ -24,7 +24,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     scale = config.maxGradNorm / stats.gradNorm;
   }
   let g = gradient[q] * scale;
-  let step = f32(trainState.iteration + 1u);
+  let step = f32(trainState.optimizerSteps);
   let m = config.beta1 * adamMoments[q] + (1.0 - config.beta1) * g;
   let v = config.beta2 * adamMoments[PARAM4 + q] + (1.0 - config.beta2) * g * g;
   adamMoments[q] = m;

@@ -1,5 +1,6 @@
 // Sums the backward pass's per-workgroup partial gradients in a fixed order (deterministic, no atomics),
-// then measures the gradient's L2 norm for the statistics and for optional clipping in adam.wgsl.
+// then measures the gradient's L2 norm for the statistics and for optional clipping in adam.wgsl, and counts the
+// optimizer step.
 
 #include "common/config.wgsl"
 #include "common/workgroupReduce.wgsl"
@@ -10,6 +11,7 @@ override PARTIAL_COUNT: u32 = 1u;
 @group(0) @binding(0) var<storage, read> partialGradients: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> gradient: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> stats: IterationStats;
+@group(0) @binding(3) var<storage, read_write> trainState: TrainState;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn reduceGradient(@builtin(global_invocation_id) id: vec3u) {
@@ -33,5 +35,6 @@ fn gradientNorm(@builtin(local_invocation_index) lid: u32) {
   let total = workgroupSum4(vec4f(sq, 0.0, 0.0, 0.0), lid);
   if (lid == 0u) {
     stats.gradNorm = sqrt(total.x);
+    trainState.optimizerSteps += 1u; // this iteration's Adam step (adam.wgsl runs next)
   }
 }

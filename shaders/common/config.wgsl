@@ -29,7 +29,8 @@ struct Episode {
 
 // The GPU-side training state: survives between iterations, so a whole iteration needs no host writes.
 struct TrainState {
-  iteration: u32,
+  iteration: u32,           // rollouts so far (training and evaluation): keys the random streams
+  optimizerSteps: u32,      // Adam steps so far (bias correction); advanced by gradient.wgsl
 }
 
 // Per-iteration statistics, reduced on the GPU and read back asynchronously (src/algo/statsReader.ts).

@@ -125,6 +125,7 @@ export class Trainer {
           activation: options.activation,
           seed: options.seed,
         });
+      device.pushErrorScope('validation');
       const trainer = new Trainer({
         device,
         ownsDevice,
@@ -144,6 +145,11 @@ export class Trainer {
         0,
         packParameters(layout, initial.layers) as Float32Array<ArrayBuffer>,
       );
+      const validation = await device.popErrorScope();
+      if (validation) {
+        trainer.destroy();
+        throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
+      }
       return trainer;
     } catch (error) {
       if (ownsDevice) device.destroy();
