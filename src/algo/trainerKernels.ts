@@ -73,56 +73,37 @@ export async function createTrainerKernels(
     if (!sources.has(file)) sources.set(file, composeShader(file, { prelude, env: envSource }));
     return sources.get(file) as Promise<string>;
   };
-  const kernel = async (file: string, entryPoint: string, constants: Record<string, number | boolean> = {}) =>
-    Kernel.create(device, { label: `${file}:${entryPoint}`, code: await source(file), entryPoint, constants });
   const wg = { WORKGROUP_SIZE };
-  const [
-    rollout,
-    returns,
-    meanBaseline,
-    perTimestepBaseline,
-    optimalBaseline,
-    advantage,
-    advantageMoments,
-    normalizeAdvantage,
-    backwardGradient,
-    backwardTrajectoryGradSq,
-    reduceGradient,
-    gradientNorm,
-    adam,
-    stats,
-  ] = await Promise.all([
-    kernel('rollout.wgsl', 'main', wg),
-    kernel('returns.wgsl', 'main', wg),
-    kernel('advantage.wgsl', 'meanBaseline', wg),
-    kernel('advantage.wgsl', 'perTimestepBaseline', wg),
-    kernel('advantage.wgsl', 'optimalBaseline', wg),
-    kernel('advantage.wgsl', 'advantage', wg),
-    kernel('advantage.wgsl', 'advantageMomentsMain', wg),
-    kernel('advantage.wgsl', 'normalizeAdvantage', wg),
-    kernel('backward.wgsl', 'main', { ENVS_PER_GROUP: backward.envsPerGroup, TRAJECTORY_GRAD_SQ: false }),
-    kernel('backward.wgsl', 'main', { ENVS_PER_GROUP: backward.envsPerGroup, TRAJECTORY_GRAD_SQ: true }),
-    kernel('gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount }),
-    kernel('gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }),
-    kernel('adam.wgsl', 'main', wg),
-    kernel('stats.wgsl', 'main'),
-  ]);
-  return {
-    rollout,
-    returns,
-    meanBaseline,
-    perTimestepBaseline,
-    optimalBaseline,
-    advantage,
-    advantageMoments,
-    normalizeAdvantage,
-    backwardGradient,
-    backwardTrajectoryGradSq,
-    reduceGradient,
-    gradientNorm,
-    adam,
-    stats,
+  const backwardConstants = { ENVS_PER_GROUP: backward.envsPerGroup };
+  // Each kernel: the WGSL file, its entry point, and its pipeline-overridable constants.
+  const specs: Record<keyof TrainerKernels, [string, string, Record<string, number | boolean>]> = {
+    rollout: ['rollout.wgsl', 'main', wg],
+    returns: ['returns.wgsl', 'main', wg],
+    meanBaseline: ['advantage.wgsl', 'meanBaseline', wg],
+    perTimestepBaseline: ['advantage.wgsl', 'perTimestepBaseline', wg],
+    optimalBaseline: ['advantage.wgsl', 'optimalBaseline', wg],
+    advantage: ['advantage.wgsl', 'advantage', wg],
+    advantageMoments: ['advantage.wgsl', 'advantageMomentsMain', wg],
+    normalizeAdvantage: ['advantage.wgsl', 'normalizeAdvantage', wg],
+    backwardGradient: ['backward.wgsl', 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: false }],
+    backwardTrajectoryGradSq: ['backward.wgsl', 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: true }],
+    reduceGradient: ['gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount }],
+    gradientNorm: ['gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }],
+    adam: ['adam.wgsl', 'main', wg],
+    stats: ['stats.wgsl', 'main', {}],
   };
+  const entries = await Promise.all(
+    Object.entries(specs).map(async ([name, [file, entryPoint, constants]]) => {
+      const kernel = await Kernel.create(device, {
+        label: `${file}:${entryPoint}`,
+        code: await source(file),
+        entryPoint,
+        constants,
+      });
+      return [name, kernel] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as TrainerKernels;
 }
 
 export type TrainerBindGroups = Record<keyof TrainerKernels, GPUBindGroup>;
