@@ -8,8 +8,9 @@
 // Per tile: every invocation recomputes its sample's forward pass and backpropagates
 //     delta_L = w * (onehot(a) - softmax(z)),   delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory and each invocation
-// adds sum_s delta_s[o] * h_s[c..c+3] into the vec4 parameter slots it owns (slot q = lid + j * BACKWARD_TILE),
-// held in registers: a register-tiled outer product with the tile as the reduction dimension.
+// adds sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_TILE,
+// four vec4 accumulators each, in registers; a bias block is one vec4): a register-tiled outer product with the
+// tile as the reduction dimension, two workgroup loads per four vec4 multiply-adds.
 // Partial gradients (one per workgroup) are summed in a fixed order by gradient.wgsl: no float atomics, so the
 // result is deterministic.
 
@@ -38,26 +39,32 @@ var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
 var<workgroup> gradSqScratch: array<f32, BACKWARD_TILE>;
 
 var<private> deltas: array<vec4f, DELTA4_TOTAL>;
-var<private> accumulators: array<vec4f, SLOTS_PER_INVOCATION>;
-var<private> slotLayer: array<u32, SLOTS_PER_INVOCATION>;
-var<private> slotRow: array<u32, SLOTS_PER_INVOCATION>;   // NO_SLOT for a bias slot
-var<private> slotColumn: array<u32, SLOTS_PER_INVOCATION>; // weight: vec4 column; bias: vec4 of outputs
+var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
+var<private> blockLayer: array<u32, BLOCKS_PER_INVOCATION>;
+var<private> blockRow4: array<u32, BLOCKS_PER_INVOCATION>;   // which 4 output rows
+var<private> blockColumn: array<u32, BLOCKS_PER_INVOCATION>; // input vec4 column; NO_SLOT for a bias block
 
-fn decodeSlots(lid: u32) {
-  for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
-    let q = lid + j * BACKWARD_TILE;
-    slotLayer[j] = NO_SLOT;
-    accumulators[j] = vec4f(0.0);
+// Blocks per layer: out4 * in4 weight blocks (row4-major), then out4 bias blocks.
+fn decodeBlocks(lid: u32) {
+  for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+    var k = lid + j * BACKWARD_TILE;
+    blockLayer[j] = NO_SLOT;
+    for (var r = 0u; r < 4u; r++) {
+      accumulators[4u * j + r] = vec4f(0.0);
+    }
     for (var layer = 0u; layer < LAYER_COUNT; layer++) {
-      let weightEnd = LAYER_BIAS4[layer];
-      if (q >= LAYER_WEIGHT4[layer] && q < weightEnd) {
-        slotLayer[j] = layer;
-        slotRow[j] = (q - LAYER_WEIGHT4[layer]) / LAYER_IN4[layer];
-        slotColumn[j] = (q - LAYER_WEIGHT4[layer]) % LAYER_IN4[layer];
-      } else if (q >= weightEnd && q < weightEnd + LAYER_OUT4[layer]) {
-        slotLayer[j] = layer;
-        slotRow[j] = NO_SLOT;
-        slotColumn[j] = q - weightEnd;
+      let in4 = LAYER_IN4[layer];
+      let out4 = LAYER_OUT4[layer];
+      if (blockLayer[j] == NO_SLOT && k < out4 * in4) {
+        blockLayer[j] = layer;
+        blockRow4[j] = k / in4;
+        blockColumn[j] = k % in4;
+      } else if (blockLayer[j] == NO_SLOT && k < out4 * in4 + out4) {
+        blockLayer[j] = layer;
+        blockRow4[j] = k - out4 * in4;
+        blockColumn[j] = NO_SLOT;
+      } else if (blockLayer[j] == NO_SLOT) {
+        k -= out4 * in4 + out4;
       }
     }
   }
@@ -123,27 +130,36 @@ fn accumulateTile(lid: u32) {
       stage[lid * MAX_STAGE4 + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
     }
     workgroupBarrier();
-    for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
-      if (slotLayer[j] != layer) {
+    for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+      if (blockLayer[j] != layer) {
         continue;
       }
-      var sum = vec4f(0.0);
-      if (slotRow[j] == NO_SLOT) {
+      let row4 = in4 + blockRow4[j];
+      if (blockColumn[j] == NO_SLOT) {
+        var sum = vec4f(0.0);
         for (var s = 0u; s < BACKWARD_TILE; s++) {
-          sum += stage[s * MAX_STAGE4 + in4 + slotColumn[j]];
+          sum += stage[s * MAX_STAGE4 + row4];
         }
+        accumulators[4u * j] += sum;
       } else {
-        let row4 = in4 + slotRow[j] / 4u;
-        let rowLane = slotRow[j] % 4u;
-        let column = slotColumn[j];
-        // Two samples per pass: fewer loop trips (BACKWARD_TILE is a power of two >= 4).
-        for (var s = 0u; s < BACKWARD_TILE; s += 2u) {
-          let a = s * MAX_STAGE4;
-          let b = a + MAX_STAGE4;
-          sum += stage[a + row4][rowLane] * stage[a + column] + stage[b + row4][rowLane] * stage[b + column];
+        let column = blockColumn[j];
+        var a0 = vec4f(0.0);
+        var a1 = vec4f(0.0);
+        var a2 = vec4f(0.0);
+        var a3 = vec4f(0.0);
+        for (var s = 0u; s < BACKWARD_TILE; s++) {
+          let d = stage[s * MAX_STAGE4 + row4];
+          let h = stage[s * MAX_STAGE4 + column];
+          a0 += d.x * h;
+          a1 += d.y * h;
+          a2 += d.z * h;
+          a3 += d.w * h;
         }
+        accumulators[4u * j] += a0;
+        accumulators[4u * j + 1u] += a1;
+        accumulators[4u * j + 2u] += a2;
+        accumulators[4u * j + 3u] += a3;
       }
-      accumulators[j] += sum;
     }
   }
 }
@@ -151,7 +167,7 @@ fn accumulateTile(lid: u32) {
 // Squared norm of the accumulated gradient across the workgroup's slots; clears the accumulators.
 fn takeGradSq(lid: u32) -> f32 {
   var sq = 0.0;
-  for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
+  for (var j = 0u; j < 4u * BLOCKS_PER_INVOCATION; j++) {
     sq += dot(accumulators[j], accumulators[j]);
     accumulators[j] = vec4f(0.0);
   }
@@ -178,7 +194,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
       lengthPrefix[e + 1u] = lengthPrefix[e] + length;
     }
   }
-  decodeSlots(lid);
+  decodeBlocks(lid);
   let segments = select(1u, ENVS_PER_GROUP, TRAJECTORY_GRAD_SQ);
   let sampleWeight = 1.0 / f32(config.numEnvs);
   for (var segment = 0u; segment < segments; segment++) {
@@ -208,10 +224,20 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
     }
   }
   if (!TRAJECTORY_GRAD_SQ) {
-    for (var j = 0u; j < SLOTS_PER_INVOCATION; j++) {
-      let q = lid + j * BACKWARD_TILE;
-      if (q < PARAM4) {
-        partialGradients[group.x * PARAM4 + q] = accumulators[j];
+    let base = group.x * PARAM4;
+    for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+      let layer = blockLayer[j];
+      if (layer == NO_SLOT) {
+        continue;
+      }
+      if (blockColumn[j] == NO_SLOT) {
+        partialGradients[base + LAYER_BIAS4[layer] + blockRow4[j]] = accumulators[4u * j];
+      } else {
+        let in4 = LAYER_IN4[layer];
+        let first = LAYER_WEIGHT4[layer] + blockRow4[j] * 4u * in4 + blockColumn[j];
+        for (var r = 0u; r < 4u; r++) {
+          partialGradients[base + first + r * in4] = accumulators[4u * j + r];
+        }
       }
     }
   }

@@ -11,7 +11,8 @@ export const WORKGROUP_SIZE = 64;
 
 export interface BackwardShape {
   tile: number;
-  slotsPerInvocation: number;
+  /** 4x4 weight blocks (and bias blocks) whose gradient each backward invocation accumulates. */
+  blocksPerInvocation: number;
   envsPerGroup: number;
 }
 
@@ -21,7 +22,8 @@ export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGr
   for (const tile of [64, 32, 16, 8, 4]) {
     const bytes = tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + tile * 4;
     if (bytes <= limits.maxComputeWorkgroupStorageSize && tile <= limits.maxComputeInvocationsPerWorkgroup) {
-      return { tile, slotsPerInvocation: Math.ceil(layout.param4 / tile), envsPerGroup };
+      const blocks = layout.layers.reduce((sum, l) => sum + l.out4 * l.in4 + l.out4, 0);
+      return { tile, blocksPerInvocation: Math.ceil(blocks / tile), envsPerGroup };
     }
   }
   throw new ReinforceError(
@@ -65,7 +67,7 @@ export async function createTrainerKernels(
     layoutConstants(layout),
     `const HORIZON: u32 = ${horizon}u;`,
     `const BACKWARD_TILE: u32 = ${backward.tile}u;`,
-    `const SLOTS_PER_INVOCATION: u32 = ${backward.slotsPerInvocation}u;`,
+    `const BLOCKS_PER_INVOCATION: u32 = ${backward.blocksPerInvocation}u;`,
   ].join('\n');
   const envSource = { name: env.name, source: await environmentSource(env) };
   const sources = new Map<string, Promise<string>>();
