@@ -8,7 +8,7 @@
 //   STATISTICS             stats.wgsl          mean/min/max return, length, entropy; iteration += 1
 // Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
 import type { BaselineKind } from './options.js';
-import type { TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
+import type { CompiledKernels, TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
 import { WORKGROUP_SIZE } from './trainerKernels.js';
 
 export interface IterationShape {
@@ -23,12 +23,19 @@ export interface IterationShape {
 const MAX_GROUPS = 65535;
 const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
 
-export function encodeIteration(pass: GPUComputePassEncoder, k: TrainerKernels, g: TrainerBindGroups, s: IterationShape): void {
-  const dispatch = (name: keyof TrainerKernels, groups: number) => {
-    pass.setPipeline(k[name].pipeline);
-    pass.setBindGroup(0, g[name]);
+function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups) {
+  return (name: keyof TrainerKernels, groups: number) => {
+    const kernel = k[name];
+    const bindGroup = g[name];
+    if (!kernel || !bindGroup) throw new Error(`kernel ${name} was not compiled for this trainer's options`);
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups);
   };
+}
+
+export function encodeIteration(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
+  const dispatch = dispatcher(pass, k, g);
   const samples = s.numEnvs * s.horizon;
 
   // COLLECT TRAJECTORIES, CALCULATE RETURNS
@@ -59,10 +66,9 @@ export function encodeIteration(pass: GPUComputePassEncoder, k: TrainerKernels, 
 }
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */
-export function encodeEvaluation(pass: GPUComputePassEncoder, k: TrainerKernels, g: TrainerBindGroups, numEnvs: number): void {
-  for (const name of ['rollout', 'returns', 'stats'] as const) {
-    pass.setPipeline(k[name].pipeline);
-    pass.setBindGroup(0, g[name]);
-    pass.dispatchWorkgroups(name === 'stats' ? 1 : groupsFor(numEnvs));
-  }
+export function encodeEvaluation(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, numEnvs: number): void {
+  const dispatch = dispatcher(pass, k, g);
+  dispatch('rollout', groupsFor(numEnvs));
+  dispatch('returns', groupsFor(numEnvs));
+  dispatch('stats', 1);
 }

@@ -13,7 +13,9 @@ import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, wri
 import {
   backwardShape,
   bindTrainerKernels,
+  type CompiledKernels,
   createTrainerKernels,
+  kernelsNeeded,
   type TrainerBindGroups,
   type TrainerKernels,
 } from './trainerKernels.js';
@@ -45,7 +47,7 @@ export class Trainer {
   readonly partialCount: number;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
-  private readonly kernels: TrainerKernels;
+  private readonly kernels: CompiledKernels;
   private readonly bindGroups: TrainerBindGroups;
   private readonly statsReader: StatsReader;
   private readonly startTime: number;
@@ -64,7 +66,7 @@ export class Trainer {
     layout: PolicyLayout;
     partialCount: number;
     buffers: TrainerBuffers;
-    kernels: TrainerKernels;
+    kernels: CompiledKernels;
     initial: PolicyFile;
     startTime: number;
   }) {
@@ -106,7 +108,8 @@ export class Trainer {
       }
       const backward = backwardShape(device, layout, options.envsPerGroup);
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
-      const kernels = await createTrainerKernels(device, layout, env, options.horizon, backward, partialCount);
+      const needed = kernelsNeeded(options.baseline, options.normalizeAdvantages);
+      const kernels = await createTrainerKernels(device, layout, env, options.horizon, backward, partialCount, needed);
       const sizes = bufferSizes({
         numEnvs: options.numEnvs,
         horizon: options.horizon,
@@ -314,8 +317,10 @@ export class Trainer {
     this.assertUsable();
     const encoder = this.device.createCommandEncoder({ label: name });
     const pass = encoder.beginComputePass({ label: name });
-    pass.setPipeline(this.kernels[name].pipeline);
-    pass.setBindGroup(0, this.bindGroups[name]);
+    const kernel = this.kernels[name];
+    if (!kernel) throw new ReinforceError('BINDING', `kernel ${name} is not compiled for this trainer's options`);
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, this.bindGroups[name] as GPUBindGroup);
     pass.dispatchWorkgroups(workgroups);
     pass.end();
     this.device.pushErrorScope('validation');

@@ -5,6 +5,7 @@ import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
 import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
 import { layoutConstants, type PolicyLayout } from '../policy/layout.js';
+import type { BaselineKind } from './options.js';
 import type { TrainerBuffers } from './trainerBuffers.js';
 
 export const WORKGROUP_SIZE = 64;
@@ -54,6 +55,28 @@ export interface TrainerKernels {
   stats: Kernel;
 }
 
+/** The kernels an iteration with these options dispatches (only those are compiled). */
+export function kernelsNeeded(baseline: BaselineKind, normalizeAdvantages: boolean): (keyof TrainerKernels)[] {
+  const needed: (keyof TrainerKernels)[] = [
+    'rollout',
+    'returns',
+    'advantage',
+    'backwardGradient',
+    'reduceGradient',
+    'gradientNorm',
+    'adam',
+    'stats',
+  ];
+  if (baseline === 'mean') needed.push('meanBaseline');
+  if (baseline === 'perTimestep') needed.push('perTimestepBaseline');
+  if (baseline === 'optimal') needed.push('backwardTrajectoryGradSq', 'optimalBaseline');
+  if (normalizeAdvantages) needed.push('advantageMoments', 'normalizeAdvantage');
+  return needed;
+}
+
+/** Compiled kernels: the ones the trainer's options need (see kernelsNeeded). */
+export type CompiledKernels = Partial<TrainerKernels>;
+
 export async function createTrainerKernels(
   device: GPUDevice,
   layout: PolicyLayout,
@@ -61,7 +84,8 @@ export async function createTrainerKernels(
   horizon: number,
   backward: BackwardShape,
   partialCount: number,
-): Promise<TrainerKernels> {
+  needed: (keyof TrainerKernels)[],
+): Promise<CompiledKernels> {
   const prelude = [
     '// ---- constants from the host (src/policy/layout.ts, src/algo/trainerKernels.ts)',
     layoutConstants(layout),
@@ -95,7 +119,8 @@ export async function createTrainerKernels(
     stats: ['stats.wgsl', 'main', {}],
   };
   const entries = await Promise.all(
-    Object.entries(specs).map(async ([name, [file, entryPoint, constants]]) => {
+    needed.map(async (name) => {
+      const [file, entryPoint, constants] = specs[name];
       const kernel = await Kernel.create(device, {
         label: `${file}:${entryPoint}`,
         code: await source(file),
@@ -105,13 +130,13 @@ export async function createTrainerKernels(
       return [name, kernel] as const;
     }),
   );
-  return Object.fromEntries(entries) as unknown as TrainerKernels;
+  return Object.fromEntries(entries) as CompiledKernels;
 }
 
-export type TrainerBindGroups = Record<keyof TrainerKernels, GPUBindGroup>;
+export type TrainerBindGroups = Partial<Record<keyof TrainerKernels, GPUBindGroup>>;
 
-export function bindTrainerKernels(kernels: TrainerKernels, buffers: TrainerBuffers): TrainerBindGroups {
-  const groups = {} as TrainerBindGroups;
+export function bindTrainerKernels(kernels: CompiledKernels, buffers: TrainerBuffers): TrainerBindGroups {
+  const groups: TrainerBindGroups = {};
   for (const [name, kernel] of Object.entries(kernels) as [keyof TrainerKernels, Kernel][]) {
     groups[name] = kernel.bind(buffers);
   }
