@@ -36,6 +36,7 @@ export async function train(args: TrainArgs): Promise<number> {
   );
   try {
     let solved = false;
+    let seconds = 0;
     let last = undefined as Awaited<ReturnType<typeof trainer.step>> | undefined;
     let current = trainer.step({ captureBatch: args.dumpBatch !== undefined });
     for (let i = 1; i <= args.iters; i++) {
@@ -53,14 +54,18 @@ export async function train(args: TrainArgs): Promise<number> {
       last = stats;
       if (args.target !== undefined && stats.meanReturn >= args.target) {
         solved = true;
-        if (next) await next; // already queued; its update stands
+        seconds = (performance.now() - start) / 1000;
+        // The next iteration is already queued. Its update stands, so the saved policy waits for it; without
+        // --save nothing needs it and the run ends now (destroy() releases it in flight).
+        if (next && args.save) await next;
+        else next?.catch(() => {}); // abandoned: its statistics are not wanted
         break;
       }
       if (!next) break;
       current = next;
     }
     progress.stop();
-    const seconds = (performance.now() - start) / 1000;
+    if (!solved) seconds = (performance.now() - start) / 1000;
     if (args.save) {
       writeJsonAtomically(args.save, await trainer.readPolicy());
       progress.log(`policy written to ${args.save}`);
