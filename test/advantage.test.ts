@@ -1,17 +1,12 @@
 // advantage.wgsl: each baseline, the advantages and their normalisation, against float64 loops on fresh random
 // returns, lengths and squared gradient norms. Outputs poisoned with NaN before each run.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BaselineKind, createTrainer, type Trainer } from '../src/index.js';
-import { nanFilled, seededRandom, testDevice } from './helpers/gpu.js';
+import { nanFilled, seededRandom, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 
 const N = 37;
 const T = 29;
-const trainers: Trainer[] = [];
-afterAll(() =>
-  trainers.forEach((t) => {
-    t.destroy();
-  }),
-);
+const trainers = trainersReleasedAfterAll<Trainer>();
 
 async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boolean) {
   const device = await testDevice();

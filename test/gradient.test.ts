@@ -1,18 +1,13 @@
 // The policy gradient, log-probabilities, per-trajectory ||g(tau)||^2 and one Adam step, against float64
 // references on a batch the engine really sampled (fresh seed each run). The gradient must satisfy
 // relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it computed in float64.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
-import { nanFilled, relativeL2, testDevice } from './helpers/gpu.js';
+import { nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/mlp.js';
 
-const trainers: Trainer[] = [];
-afterAll(() =>
-  trainers.forEach((t) => {
-    t.destroy();
-  }),
-);
+const trainers = trainersReleasedAfterAll<Trainer>();
 const seed = (Date.now() % 100000) + 1;
 
 describe.each([

@@ -1,18 +1,13 @@
 // returns.wgsl: the reverse reward-to-go scan against a plain loop, at awkward sizes (T = 123, N = 7) with
 // episodes ending at odd places, gamma < 1, for reward-to-go on and off. Outputs poisoned with NaN first.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
-import { nanFilled, seededRandom, testDevice } from './helpers/gpu.js';
+import { nanFilled, seededRandom, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 
 const N = 7;
 const T = 123;
 const gamma = 0.97;
-const trainers: Trainer[] = [];
-afterAll(() =>
-  trainers.forEach((t) => {
-    t.destroy();
-  }),
-);
+const trainers = trainersReleasedAfterAll<Trainer>();
 
 async function runReturns(rewardToGo: boolean) {
   const device = await testDevice();

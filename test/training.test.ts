@@ -1,15 +1,10 @@
 // Whole iterations: reproducibility from the seed, learning on a small CartPole configuration, evaluation,
 // policy round trip, and resource release.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
-import { testDevice } from './helpers/gpu.js';
+import { testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 
-const trainers: Trainer[] = [];
-afterAll(() =>
-  trainers.forEach((t) => {
-    t.destroy();
-  }),
-);
+const trainers = trainersReleasedAfterAll<Trainer>();
 
 async function returnsOf(seed: number, iterations: number): Promise<number[]> {
   const device = await testDevice();

@@ -9,11 +9,11 @@
 // Variance claim: the total variance (sum over components) with baseline + reward-to-go is below that of
 // the plain estimator.
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BaselineKind, createTrainer, type EnvironmentDescriptor, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
 import { initialPolicy, type PolicyFile } from '../src/policy/policyFile.js';
-import { testDevice } from './helpers/gpu.js';
+import { testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 import { addLogProbGradient, flatten, forward, softmax, zeroGradient } from './reference/mlp.js';
 
 const twostep: EnvironmentDescriptor = {
@@ -60,12 +60,7 @@ function exactGradient(policy: PolicyFile): number[] {
   return flatten(g);
 }
 
-const trainers: Trainer[] = [];
-afterAll(() =>
-  trainers.forEach((t) => {
-    t.destroy();
-  }),
-);
+const trainers = trainersReleasedAfterAll<Trainer>();
 
 async function estimates(baseline: BaselineKind, rewardToGo: boolean, policy: PolicyFile): Promise<number[][]> {
   const device = await testDevice();

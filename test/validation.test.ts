@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // Bad input is refused with an error that names the field and the allowed values; bindings are checked
 // against the WGSL declarations.
 import { describe, expect, it } from 'vitest';
@@ -85,11 +86,11 @@ describe('reflected bindings', () => {
     const device = await testDevice();
     const error = await Kernel.create(device, {
       label: 'broken',
-      code: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }',
+      code: readFileSync(new URL('./shaders/broken.wgsl', import.meta.url), 'utf8'),
       entryPoint: 'main',
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ReinforceError);
-    expect(error.message).toMatch(/line 1/);
+    expect(error.message).toMatch(/line 2/);
   });
 });
 

@@ -54,7 +54,6 @@ export class Trainer {
   private lastResolved = 0;
   private destroyed = false;
   private lostMessage: string | undefined;
-  private batchPolicy: PolicyFile | undefined;
   private readonly initial: PolicyFile;
 
   private constructor(init: {
@@ -210,14 +209,8 @@ export class Trainer {
     const encoder = this.device.createCommandEncoder({ label: 'reinforce step' });
     try {
       if (options.captureBatch) {
-        const { policyParams, policySnapshot } = this.buffers as Required<TrainerBuffers>;
-        encoder.copyBufferToBuffer(
-          policyParams as GPUBuffer,
-          0,
-          policySnapshot as GPUBuffer,
-          0,
-          (policyParams as GPUBuffer).size,
-        );
+        const params = this.buffers.policyParams as GPUBuffer;
+        encoder.copyBufferToBuffer(params, 0, this.buffers.policySnapshot as GPUBuffer, 0, params.size);
       }
       this.encodeStep(encoder);
     } catch (error) {
@@ -294,14 +287,14 @@ export class Trainer {
   async readBatch(): Promise<Batch> {
     this.assertUsable();
     const read = async (name: string) => readBuffer(this.device, this.buffers[name] as GPUBuffer);
-    this.batchPolicy = await this.policyFrom(this.buffers.policySnapshot as GPUBuffer);
+    const policy = await this.policyFrom(this.buffers.policySnapshot as GPUBuffer);
     const [observations, actions, rewards, logProbs, advantages, episodes, gradient] = await Promise.all(
       ['observations', 'actions', 'rewards', 'logProbs', 'advantages', 'episodes', 'gradient'].map(read),
     );
     return assembleBatch({
       options: this.options,
       layout: this.layout,
-      policy: this.batchPolicy,
+      policy,
       observations: observations as ArrayBuffer,
       actions: actions as ArrayBuffer,
       rewards: rewards as ArrayBuffer,
@@ -356,7 +349,7 @@ export class Trainer {
 
 function deviceDescription(device: GPUDevice): { adapterName: string; isFallback: boolean } {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  return info ? describeAdapter({ info } as GPUAdapter) : { adapterName: 'caller-provided device', isFallback: false };
+  return info ? describeAdapter(info) : { adapterName: 'caller-provided device', isFallback: false };
 }
 
 export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {

@@ -26,8 +26,7 @@ const INSTALL_HINT =
 // Dawn's GPU objects must outlive every device made from them (see docs on Node): keep them referenced.
 const nodeInstances: GPU[] = [];
 
-export function describeAdapter(adapter: GPUAdapter): { adapterName: string; isFallback: boolean } {
-  const info = adapter.info;
+export function describeAdapter(info: GPUAdapterInfo): { adapterName: string; isFallback: boolean } {
   const parts = [info.vendor, info.architecture].filter((s) => s && s.length > 0);
   const name = `${parts.join(' ') || 'unknown adapter'}${info.description ? ` (${info.description})` : ''}`;
   const fallbackFlag = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
@@ -90,5 +89,5 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   device.lost.then((info) => {
     if (info.reason !== 'destroyed') console.error(`webgpu-reinforce: GPU device lost: ${info.message}`);
   });
-  return { device, ...describeAdapter(adapter) };
+  return { device, ...describeAdapter(adapter.info) };
 }

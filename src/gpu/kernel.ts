@@ -40,10 +40,10 @@ function reflectBindings(code: string, entryPoint: string, label: string): Kerne
     throw new ReinforceError('SHADER', `${label}: WGSL could not be parsed: ${(error as Error).message}`);
   }
   const entry = reflect.entry.compute.find((e: { name: string }) => e.name === entryPoint);
-  if (!entry) throw new ReinforceError('SHADER', `${label}: no @compute entry point named ${entryPoint}`);
+  if (!entry) throw new ReinforceError('SHADER', `${label}: no compute entry point named ${entryPoint}`);
   const bindings: KernelBinding[] = [];
   for (const resource of entry.resources) {
-    if (resource.group !== 0) throw new ReinforceError('SHADER', `${label}: only @group(0) is supported`);
+    if (resource.group !== 0) throw new ReinforceError('SHADER', `${label}: only bind group 0 is supported`);
     const type = resource.type as unknown as ReflectedType;
     let kind: KernelBinding['kind'];
     if (resource.resourceType === RESOURCE_UNIFORM) kind = 'uniform';

@@ -12,6 +12,15 @@ export function testDevice(): Promise<GPUDevice> {
   return acquired;
 }
 
+/** A list whose trainers are destroyed when the test file ends. */
+export function trainersReleasedAfterAll<T extends { destroy(): void }>(): T[] {
+  const trainers: T[] = [];
+  afterAll(() => {
+    for (const t of trainers) t.destroy();
+  });
+  return trainers;
+}
+
 export function nanFilled(bytes: number): Float32Array {
   return new Float32Array(Math.ceil(bytes / 4)).fill(Number.NaN);
 }
