@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 // Bad input is refused with an error that names the field and the allowed values; bindings are checked
 // against the WGSL declarations.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../src/gpu/kernel.js';
 import { composeShader } from '../src/gpu/shaderSource.js';
