@@ -6,7 +6,10 @@
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end,
 // in tiles of BACKWARD_TILE samples (one sample per invocation), so masked steps cost nothing.
 // Per tile: every invocation recomputes its sample's forward pass and backpropagates
-//     delta_L = w * (onehot(a) - softmax(z)),   delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
+//     delta_L = w * d log pi(a|s) / d z_L (the head's policyGradient),
+//     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
+// The head's own parameters (a Gaussian's log-stds, HEAD_PARAM4 vec4s right after the last bias) ride along as
+// extra bias rows of the last layer: LAYER_GRAD_OUT4 counts them, their deltas follow the output deltas.
 // then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory and each invocation
 // adds sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_TILE,
 // four vec4 accumulators each, in registers; a bias block is one vec4): a register-tiled outer product with the
@@ -16,7 +19,7 @@
 
 #include "common/config.wgsl"
 #include "common/mlp.wgsl"
-#include "common/categorical.wgsl"
+#include "head"
 
 override ENVS_PER_GROUP: u32 = 16u;
 override TRAJECTORY_GRAD_SQ: bool = false;
@@ -44,7 +47,7 @@ var<private> blockLayer: array<u32, BLOCKS_PER_INVOCATION>;
 var<private> blockRow4: array<u32, BLOCKS_PER_INVOCATION>;   // which 4 output rows
 var<private> blockColumn: array<u32, BLOCKS_PER_INVOCATION>; // input vec4 column; NO_SLOT for a bias block
 
-// Blocks per layer: out4 * in4 weight blocks (row4-major), then out4 bias blocks.
+// Blocks per layer: out4 * in4 weight blocks (row4-major), then LAYER_GRAD_OUT4 bias blocks.
 fn decodeBlocks(lid: u32) {
   for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
     var k = lid + j * BACKWARD_TILE;
@@ -55,16 +58,17 @@ fn decodeBlocks(lid: u32) {
     for (var layer = 0u; layer < LAYER_COUNT; layer++) {
       let in4 = LAYER_IN4[layer];
       let out4 = LAYER_OUT4[layer];
+      let biasRows4 = LAYER_GRAD_OUT4[layer];
       if (blockLayer[j] == NO_SLOT && k < out4 * in4) {
         blockLayer[j] = layer;
         blockRow4[j] = k / in4;
         blockColumn[j] = k % in4;
-      } else if (blockLayer[j] == NO_SLOT && k < out4 * in4 + out4) {
+      } else if (blockLayer[j] == NO_SLOT && k < out4 * in4 + biasRows4) {
         blockLayer[j] = layer;
         blockRow4[j] = k - out4 * in4;
         blockColumn[j] = NO_SLOT;
       } else if (blockLayer[j] == NO_SLOT) {
-        k -= out4 * in4 + out4;
+        k -= out4 * in4 + biasRows4;
       }
     }
   }
@@ -86,13 +90,10 @@ fn sampleBackward(sample: u32, weight: f32) {
     observation[k] = observations[sample * OBS4 + k];
   }
   mlpForward(observation);
-  let logitGradient = categoricalLogProbGradient(mlpLogits(), actions[sample]);
+  let headGradient = policyGradient(loadAction(sample));
   let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
-  for (var k = 0u; k < LAYER_OUT4[LAYER_COUNT - 1u]; k++) {
-    deltas[outputDelta + k] = vec4f(0.0);
-  }
-  for (var a = 0u; a < ACTION_COUNT; a++) {
-    deltas[outputDelta + a / 4u][a % 4u] = weight * logitGradient[a];
+  for (var k = 0u; k < HEAD_DELTA4; k++) {
+    deltas[outputDelta + k] = weight * headGradient[k];
   }
   for (var layer = LAYER_COUNT - 1u; layer > 0u; layer--) {
     let in4 = LAYER_IN4[layer];
@@ -121,7 +122,7 @@ fn sampleBackward(sample: u32, weight: f32) {
 fn accumulateTile(lid: u32) {
   for (var layer = 0u; layer < LAYER_COUNT; layer++) {
     let in4 = LAYER_IN4[layer];
-    let out4 = LAYER_OUT4[layer];
+    let out4 = LAYER_GRAD_OUT4[layer];
     workgroupBarrier();
     for (var k = 0u; k < in4; k++) {
       stage[lid * MAX_STAGE4 + k] = activations[LAYER_ACT4[layer] + k];

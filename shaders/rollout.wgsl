@@ -1,13 +1,15 @@
 // Rollout: one invocation per environment runs one whole episode (trajectory tau_i) with the current policy,
 // fusing observe -> MLP forward -> sample a ~ pi(.|s) -> log pi(a|s) -> environment step, for up to HORIZON
 // steps, with no round trip to the host. Steps after the episode ends are not written; Episode.length masks them.
+// The policy head ("head": categorical or Gaussian) and the environment ("env") are spliced in by the host.
 //
-// Storage is (environment, time step) major: sample (i, t) lives at index i * HORIZON + t.
+// Storage is (environment, time step) major: sample (i, t) lives at index i * HORIZON + t (its action at
+// words (i * HORIZON + t) * ACTION_WORDS ..).
 
 #include "common/config.wgsl"
 #include "common/philox.wgsl"
 #include "common/mlp.wgsl"
-#include "common/categorical.wgsl"
+#include "head"
 #include "env"
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -42,10 +44,11 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       observations[sample * OBS4 + k] = observation[k];
     }
     mlpForward(observation);
-    let u = randomUniform4(config.seed, env, t, iteration, STREAM_STEP);
-    let choice = categoricalSample(mlpLogits(), u.x, config.deterministic == 1u);
-    let outcome = envStep(&state, choice.action, vec4f(u.yzw, 0.5));
-    actions[sample] = choice.action;
+    let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), config.deterministic == 1u);
+    for (var k = 0u; k < ACTION_WORDS; k++) {
+      actions[sample * ACTION_WORDS + k] = actionWord(choice.action, k);
+    }
+    let outcome = envStep(&state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
     logProbs[sample] = choice.logProb;
     rewards[sample] = outcome.x;
     totalReward += outcome.x;

@@ -19,7 +19,7 @@ import { addLogProbGradient, flatten, forward, softmax, zeroGradient } from './r
 const twostep: EnvironmentDescriptor = {
   name: 'twostep',
   obsDim: 3,
-  actionCount: 2,
+  action: { kind: 'categorical', n: 2 },
   horizon: 2,
   shader: { source: readFileSync(new URL('./shaders/envs/twostep.wgsl', import.meta.url), 'utf8') },
 };
@@ -32,7 +32,14 @@ const OBS = [
 ];
 
 function testPolicy(): PolicyFile {
-  const p = initialPolicy({ env: 'twostep', obsDim: 3, actionCount: 2, hidden: [8], activation: 'tanh', seed: 7 });
+  const p = initialPolicy({
+    env: 'twostep',
+    obsDim: 3,
+    action: { kind: 'categorical', n: 2 },
+    hidden: [8],
+    activation: 'tanh',
+    seed: 7,
+  });
   // Make the policy far from uniform so that the gradient has structure.
   p.layers[1]!.weight = p.layers[1]!.weight.map((w, k) => Math.fround(w * 100 + (k % 3) * 0.3));
   return p;

@@ -38,7 +38,14 @@ describe('option validation', () => {
   });
 
   it('refuses policy files that are corrupt or do not fit the environment', async () => {
-    const good = initialPolicy({ env: 'cartpole', obsDim: 4, actionCount: 2, hidden: [8], activation: 'tanh', seed: 1 });
+    const good = initialPolicy({
+      env: 'cartpole',
+      obsDim: 4,
+      action: { kind: 'categorical', n: 2 },
+      hidden: [8],
+      activation: 'tanh',
+      seed: 1,
+    });
     expect(validatePolicy(JSON.parse(JSON.stringify(good)))).toBeTruthy();
     const broken = JSON.parse(JSON.stringify(good));
     broken.layers[0].weight[3] = 'x';

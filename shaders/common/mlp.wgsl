@@ -3,7 +3,7 @@
 // Layout (src/policy/layout.ts writes the constants): every layer's widths are padded to whole vec4s with
 // zero weights, which leaves the function unchanged. Layer l's weights are rows of LAYER_IN4[l] vec4s
 // (row o = output unit o), starting at LAYER_WEIGHT4[l]; its bias is LAYER_OUT4[l] vec4s at LAYER_BIAS4[l].
-// activations[LAYER_ACT4[l] ..] holds layer l's input; activations[LAYER_ACT4[LAYER_COUNT] ..] the logits.
+// activations[LAYER_ACT4[l] ..] holds layer l's input; activations[LAYER_ACT4[LAYER_COUNT] ..] the outputs.
 // The kernel that includes this file declares `policyParams: array<vec4f>`.
 
 const ACTIVATION_TANH: u32 = 0u;
@@ -60,11 +60,12 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
   }
 }
 
-fn mlpLogits() -> array<f32, ACTION_COUNT> {
-  var logits: array<f32, ACTION_COUNT>;
+// The network's OUTPUT_DIM outputs from the last mlpForward: logits (categorical) or means (Gaussian).
+fn mlpOutputs() -> array<f32, OUTPUT_DIM> {
+  var outputs: array<f32, OUTPUT_DIM>;
   let offset = LAYER_ACT4[LAYER_COUNT];
-  for (var a = 0u; a < ACTION_COUNT; a++) {
-    logits[a] = activations[offset + a / 4u][a % 4u];
+  for (var k = 0u; k < OUTPUT_DIM; k++) {
+    outputs[k] = activations[offset + k / 4u][k % 4u];
   }
-  return logits;
+  return outputs;
 }

@@ -42,9 +42,17 @@ fn uniform4(bits: vec4u) -> vec4f {
 
 // Stream names for the counter's last word: each use of randomness draws from its own stream.
 const STREAM_RESET: u32 = 0u;
-const STREAM_STEP: u32 = 1u;
+const STREAM_STEP: u32 = 1u;   // the policy's action draw at each step
+const STREAM_ENV: u32 = 2u;    // the environment's own randomness at each step
 
 // The random draw for (environment, time step, iteration, stream) under the run's seed.
 fn randomUniform4(seed: u32, env: u32, step: u32, iteration: u32, stream: u32) -> vec4f {
   return uniform4(philox4x32(vec4u(env, step, iteration, stream), vec2u(seed, 0x5EEDu)));
+}
+
+// Four independent N(0, 1) draws from four U(0, 1) draws (Box-Muller; u is never 0, so log(u) is finite).
+fn standardNormal4(u: vec4f) -> vec4f {
+  let radius = sqrt(-2.0 * log(u.xz));
+  let angle = 6.28318530717958648 * u.yw;
+  return vec4f(radius.x * cos(angle.x), radius.x * sin(angle.x), radius.y * cos(angle.y), radius.y * sin(angle.y));
 }

@@ -1,55 +1,9 @@
-// CartPole-v1, ported from Gymnasium 1.4.0 gymnasium/envs/classic_control/cartpole.py (CartPoleEnv.step/reset),
-// default options: euler integration, sutton_barto_reward = False, 500-step limit (TimeLimit wrapper).
-//
-// Environment interface (every file in shaders/envs/ implements it; the host prelude defines OBS_DIM, OBS4,
-// ACTION_COUNT and HORIZON from the TypeScript descriptor):
-//   struct EnvState                                 the full state, kept in registers during the rollout
-//   fn envReset(u: vec4f) -> EnvState               u: four U(0,1) draws
-//   fn envObserve(s: EnvState) -> array<vec4f, OBS4>  what the policy sees (zero padded to whole vec4s)
-//   fn envStep(s: ptr<function, EnvState>, action: u32, u: vec4f) -> vec2f   (reward, terminated ? 1 : 0)
+// CartPole-v1 (Gymnasium 1.4.0): the policy observes the whole state [x, x_dot, theta, theta_dot].
+// The environment interface every file in shaders/envs/ implements is described in README.md
+// ("Writing an environment").
 
-const CARTPOLE_GRAVITY: f32 = 9.8;
-const CARTPOLE_MASS_CART: f32 = 1.0;
-const CARTPOLE_MASS_POLE: f32 = 0.1;
-const CARTPOLE_TOTAL_MASS: f32 = CARTPOLE_MASS_POLE + CARTPOLE_MASS_CART;
-const CARTPOLE_HALF_LENGTH: f32 = 0.5; // "actually half the pole's length" (Gymnasium)
-const CARTPOLE_POLE_MASS_LENGTH: f32 = CARTPOLE_MASS_POLE * CARTPOLE_HALF_LENGTH;
-const CARTPOLE_FORCE: f32 = 10.0;
-const CARTPOLE_TAU: f32 = 0.02;
-const CARTPOLE_THETA_LIMIT: f32 = 12.0 * 2.0 * 3.14159265358979 / 360.0;
-const CARTPOLE_X_LIMIT: f32 = 2.4;
-
-struct EnvState {
-  x: f32,
-  xDot: f32,
-  theta: f32,
-  thetaDot: f32,
-}
-
-// reset(): each state variable ~ U(-0.05, 0.05)
-fn envReset(u: vec4f) -> EnvState {
-  let s = (u - 0.5) * 0.1;
-  return EnvState(s.x, s.y, s.z, s.w);
-}
+#include "envs/cartpoleDynamics.wgsl"
 
 fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
   return array<vec4f, OBS4>(vec4f(s.x, s.xDot, s.theta, s.thetaDot));
-}
-
-fn envStep(s: ptr<function, EnvState>, action: u32, u: vec4f) -> vec2f {
-  let force = select(-CARTPOLE_FORCE, CARTPOLE_FORCE, action == 1u);
-  let cosTheta = cos((*s).theta);
-  let sinTheta = sin((*s).theta);
-  let temp = (force + CARTPOLE_POLE_MASS_LENGTH * (*s).thetaDot * (*s).thetaDot * sinTheta) / CARTPOLE_TOTAL_MASS;
-  let thetaAcc = (CARTPOLE_GRAVITY * sinTheta - cosTheta * temp)
-    / (CARTPOLE_HALF_LENGTH * (4.0 / 3.0 - CARTPOLE_MASS_POLE * cosTheta * cosTheta / CARTPOLE_TOTAL_MASS));
-  let xAcc = temp - CARTPOLE_POLE_MASS_LENGTH * thetaAcc * cosTheta / CARTPOLE_TOTAL_MASS;
-  // Euler, in Gymnasium's order: positions use the old velocities.
-  (*s).x += CARTPOLE_TAU * (*s).xDot;
-  (*s).xDot += CARTPOLE_TAU * xAcc;
-  (*s).theta += CARTPOLE_TAU * (*s).thetaDot;
-  (*s).thetaDot += CARTPOLE_TAU * thetaAcc;
-  let terminated = abs((*s).x) > CARTPOLE_X_LIMIT || abs((*s).theta) > CARTPOLE_THETA_LIMIT;
-  // Reward 1 on every step, the terminating one included.
-  return vec2f(1.0, select(0.0, 1.0, terminated));
 }

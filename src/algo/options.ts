@@ -2,7 +2,9 @@
 
 import type { EnvironmentDescriptor } from '../envs/environment.js';
 import { resolveEnvironment } from '../envs/registry.js';
+import { validateEnvironment } from '../envs/userEnvironment.js';
 import { invalidOption } from '../errors.js';
+import { describeAction } from '../policy/head.js';
 import type { Activation } from '../policy/layout.js';
 import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from '../policy/policyFile.js';
 
@@ -43,6 +45,10 @@ export interface TrainerOptions {
   policy?: PolicyFile;
   /** Trajectories per backward-pass workgroup (a tuning knob). Default 16. */
   envsPerGroup?: number;
+  /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
+  logStd?: number;
+  /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
+  learnLogStd?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +69,8 @@ export interface ResolvedOptions {
   horizon: number;
   policy: PolicyFile | undefined;
   envsPerGroup: number;
+  logStd: number;
+  learnLogStd: boolean;
 }
 
 function integerIn(field: string, value: number, min: number, max: number): number {
@@ -80,13 +88,22 @@ function numberIn(field: string, value: number, range: string, ok: (v: number) =
 }
 
 export function resolveOptions(options: TrainerOptions): ResolvedOptions {
-  const env = resolveEnvironment(options.env ?? 'cartpole');
+  const env = typeof options.env === 'object' ? validateEnvironment(options.env) : resolveEnvironment(options.env ?? 'cartpole');
   const policy = options.policy ? validatePolicy(options.policy) : undefined;
   if (policy) {
     if (policy.env !== env.name) throw invalidOption('policy', `was trained on "${policy.env}", not "${env.name}"`);
     if (policy.obsDim !== env.obsDim) throw invalidOption('policy', `has obsDim ${policy.obsDim}; ${env.name} has ${env.obsDim}`);
-    if (policy.action.kind !== 'categorical' || policy.action.n !== env.actionCount)
-      throw invalidOption('policy', `must have a categorical action with n = ${env.actionCount} for ${env.name}`);
+    const expected = env.action;
+    const fits =
+      policy.action.kind === expected.kind &&
+      (expected.kind === 'categorical'
+        ? policy.action.kind === 'categorical' && policy.action.n === expected.n
+        : policy.action.kind === 'gaussian' && policy.action.dim === expected.dim);
+    if (!fits)
+      throw invalidOption(
+        'policy',
+        `must have the action of ${env.name} (${describeAction(expected)}); it has ${describeAction(policy.action)}`,
+      );
   }
   const hidden = policy ? policyHidden(policy) : (options.hidden ?? [32]);
   if (!Array.isArray(hidden) || hidden.length > 8) throw invalidOption('hidden', 'must be a list of 0 to 8 layer widths');
@@ -117,5 +134,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
     horizon: integerIn('horizon', options.horizon ?? env.horizon, 1, 100000),
     policy,
     envsPerGroup: integerIn('envsPerGroup', options.envsPerGroup ?? 16, 1, 256),
+    logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
+    learnLogStd: options.learnLogStd ?? true,
   };
 }

@@ -3,7 +3,8 @@
 import { invalidOption, ReinforceError } from '../errors.js';
 import { describeAdapter, requestDevice } from '../gpu/device.js';
 import { readBuffer } from '../gpu/readback.js';
-import { type PolicyLayout, packParameters, policyLayout, unpackParameters } from '../policy/layout.js';
+import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
+import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
 import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
 import { assembleBatch, type Batch } from './batch.js';
 import { encodeEvaluation, encodeIteration } from './iteration.js';
@@ -97,7 +98,13 @@ export class Trainer {
     const ownsDevice = !userOptions.device;
     try {
       const { env } = options;
-      const layout = policyLayout(env.obsDim, env.actionCount, options.hidden, options.activation);
+      const layout = policyLayout(
+        env.obsDim,
+        outputDim(env.action),
+        options.hidden,
+        options.activation,
+        headParameterCount(env.action),
+      );
       const maxEnvs = maxEnvsFor(device, layout, options.horizon);
       if (options.numEnvs > maxEnvs) {
         throw invalidOption(
@@ -108,11 +115,18 @@ export class Trainer {
       const backward = backwardShape(device, layout, options.envsPerGroup);
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const needed = kernelsNeeded(options.baseline, options.normalizeAdvantages);
-      const kernels = await createTrainerKernels(device, layout, env, options.horizon, backward, partialCount, needed);
+      const kernels = await createTrainerKernels(
+        device,
+        layout,
+        env,
+        { horizon: options.horizon, learnLogStd: options.learnLogStd, backward, partialCount },
+        needed,
+      );
       const sizes = bufferSizes({
         numEnvs: options.numEnvs,
         horizon: options.horizon,
         obs4: Math.ceil(env.obsDim / 4),
+        actionWords: actionWords(env.action),
         param4: layout.param4,
         partialCount,
       });
@@ -122,10 +136,11 @@ export class Trainer {
         initialPolicy({
           env: env.name,
           obsDim: env.obsDim,
-          actionCount: env.actionCount,
+          action: env.action,
           hidden: options.hidden,
           activation: options.activation,
           seed: options.seed,
+          logStd: options.logStd,
         });
       device.pushErrorScope('validation');
       const trainer = new Trainer({
@@ -145,7 +160,7 @@ export class Trainer {
       device.queue.writeBuffer(
         buffers.policyParams as GPUBuffer,
         0,
-        packParameters(layout, initial.layers) as Float32Array<ArrayBuffer>,
+        packParameters(layout, initial.layers, initial.logStd) as Float32Array<ArrayBuffer>,
       );
       const validation = await device.popErrorScope();
       if (validation) {
@@ -280,6 +295,7 @@ export class Trainer {
     return {
       ...this.initial,
       layers: this.initial.layers.map((layer, l) => ({ ...layer, weight: dense[l]?.weight ?? [], bias: dense[l]?.bias ?? [] })),
+      ...(this.layout.headParams > 0 ? { logStd: unpackHeadParameters(this.layout, data) } : {}),
     };
   }
 

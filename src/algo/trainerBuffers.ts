@@ -9,6 +9,8 @@ export interface BufferSizes {
   numEnvs: number;
   horizon: number;
   obs4: number;
+  /** u32 words per stored action (1 for categorical, the action dimension for Gaussian). */
+  actionWords: number;
   param4: number;
   partialCount: number;
 }
@@ -23,7 +25,7 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     policySnapshot: s.param4 * 16,
     adamMoments: 2 * s.param4 * 16,
     observations: samples * s.obs4 * 16,
-    actions: samples * 4,
+    actions: samples * s.actionWords * 4,
     rewards: samples * 4,
     logProbs: samples * 4,
     returns: samples * 4,

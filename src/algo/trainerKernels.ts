@@ -1,9 +1,11 @@
 // The compute kernels of one training iteration, compiled for one policy layout and environment, with their
 // bind groups over the trainer's buffers. Each name below is the WGSL file (and entry point) that runs.
 import type { EnvironmentDescriptor } from '../envs/environment.js';
+import { environmentConstants, environmentSplices } from '../envs/environmentSource.js';
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
-import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
+import { composeShader } from '../gpu/shaderSource.js';
+import { wgslConstants } from '../gpu/wgslConstants.js';
 import { layoutConstants, type PolicyLayout } from '../policy/layout.js';
 import type { BaselineKind } from './options.js';
 import type { TrainerBuffers } from './trainerBuffers.js';
@@ -23,7 +25,7 @@ export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGr
   for (const tile of [64, 32, 16, 8, 4]) {
     const bytes = tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + tile * 4;
     if (bytes <= limits.maxComputeWorkgroupStorageSize && tile <= limits.maxComputeInvocationsPerWorkgroup) {
-      const blocks = layout.layers.reduce((sum, l) => sum + l.out4 * l.in4 + l.out4, 0);
+      const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
       return { tile, blocksPerInvocation: Math.ceil(blocks / tile), envsPerGroup };
     }
   }
@@ -32,10 +34,6 @@ export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGr
     `hidden: layers this wide do not fit the device's ${limits.maxComputeWorkgroupStorageSize}-byte workgroup memory`,
     'hidden',
   );
-}
-
-export async function environmentSource(env: EnvironmentDescriptor): Promise<string> {
-  return 'file' in env.shader ? loadShaderFile(env.shader.file) : env.shader.source;
 }
 
 export interface TrainerKernels {
@@ -81,22 +79,22 @@ export async function createTrainerKernels(
   device: GPUDevice,
   layout: PolicyLayout,
   env: EnvironmentDescriptor,
-  horizon: number,
-  backward: BackwardShape,
-  partialCount: number,
+  shape: { horizon: number; learnLogStd: boolean; backward: BackwardShape; partialCount: number },
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
+  const { backward, partialCount } = shape;
   const prelude = [
-    '// ---- constants from the host (src/policy/layout.ts, src/algo/trainerKernels.ts)',
+    '// ---- constants from the host (src/policy/layout.ts, src/envs/environmentSource.ts, src/algo/trainerKernels.ts)',
     layoutConstants(layout),
-    `const HORIZON: u32 = ${horizon}u;`,
-    `const BACKWARD_TILE: u32 = ${backward.tile}u;`,
-    `const BLOCKS_PER_INVOCATION: u32 = ${backward.blocksPerInvocation}u;`,
+    environmentConstants(env, shape.learnLogStd),
+    wgslConstants({
+      u32: { HORIZON: shape.horizon, BACKWARD_TILE: backward.tile, BLOCKS_PER_INVOCATION: backward.blocksPerInvocation },
+    }),
   ].join('\n');
-  const envSource = { name: env.name, source: await environmentSource(env) };
+  const splices = await environmentSplices(env);
   const sources = new Map<string, Promise<string>>();
   const source = (file: string) => {
-    if (!sources.has(file)) sources.set(file, composeShader(file, { prelude, env: envSource }));
+    if (!sources.has(file)) sources.set(file, composeShader(file, { prelude, splices }));
     return sources.get(file) as Promise<string>;
   };
   const wg = { WORKGROUP_SIZE };

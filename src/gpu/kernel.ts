@@ -2,6 +2,7 @@
 // buffers by the names the shader gives them and is refused, clearly, a buffer that does not fit.
 import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
 import { ReinforceError } from '../errors.js';
+import { originOf } from './shaderSource.js';
 
 const RESOURCE_UNIFORM = 0;
 const RESOURCE_STORAGE = 1;
@@ -83,7 +84,7 @@ async function compileErrors(module: GPUShaderModule, code: string): Promise<str
   const lines = code.split('\n');
   return info.messages
     .filter((m) => m.type === 'error')
-    .map((m) => `line ${m.lineNum}: ${m.message}\n    ${lines[m.lineNum - 1]?.trim() ?? ''}`)
+    .map((m) => `${originOf(code, m.lineNum)}: ${m.message}\n    ${lines[m.lineNum - 1]?.trim() ?? ''}`)
     .join('\n');
 }
 
@@ -110,7 +111,15 @@ export class Kernel {
 
   static async create(device: GPUDevice, options: KernelOptions): Promise<Kernel> {
     const { label, code, entryPoint } = options;
-    const bindings = reflectBindings(code, entryPoint, label);
+    let bindings: KernelBinding[];
+    try {
+      bindings = reflectBindings(code, entryPoint, label);
+    } catch (error) {
+      // The compiler names the line where the reflection parser may not: prefer its message.
+      const details = await compileErrors(shaderModule(device, code, label), code);
+      if (details) throw new ReinforceError('SHADER', `${label}: ${details}`);
+      throw error;
+    }
     const layout = device.createBindGroupLayout({
       label,
       entries: bindings.map((b) => ({

@@ -1,6 +1,9 @@
 // Where every parameter of the policy MLP lives on the GPU, and the WGSL constants that describe it.
 // Widths are padded to whole vec4s with zeros (an exact no-op: padded units output 0 and get zero gradient),
 // so kernels can use vec4 arithmetic throughout. Per layer: weight rows (out4 * 4 rows of in4 vec4s), then bias.
+// After the last bias: the policy head's own parameters (a Gaussian's log-stds), headParam4 vec4s.
+import { wgslConstants } from '../gpu/wgslConstants.js';
+
 export type Activation = 'tanh' | 'relu';
 
 export interface LayerLayout {
@@ -15,10 +18,17 @@ export interface LayerLayout {
 
 export interface PolicyLayout {
   obsDim: number;
-  actionCount: number;
+  /** The network's outputs: logits (categorical) or means (Gaussian). */
+  outputDim: number;
   hidden: number[];
   activation: Activation;
   layers: LayerLayout[];
+  /** The head's own parameters (state-independent; a Gaussian's log-stds): count, and where they start. */
+  headParams: number;
+  headParam4: number;
+  headOffset4: number;
+  /** Per layer, the vec4 rows of deltas the backward pass stages: out4, plus headParam4 for the last layer. */
+  gradOut4: number[];
   /** Total parameter slots, in vec4s (the GPU buffer holds param4 * 4 floats). */
   param4: number;
   /** Number of real (unpadded) parameters. */
@@ -35,8 +45,14 @@ export interface PolicyLayout {
 
 const ceil4 = (n: number) => Math.ceil(n / 4);
 
-export function policyLayout(obsDim: number, actionCount: number, hidden: number[], activation: Activation): PolicyLayout {
-  const dims = [obsDim, ...hidden, actionCount];
+export function policyLayout(
+  obsDim: number,
+  outputDim: number,
+  hidden: number[],
+  activation: Activation,
+  headParams = 0,
+): PolicyLayout {
+  const dims = [obsDim, ...hidden, outputDim];
   const layers: LayerLayout[] = [];
   let offset = 0;
   let parameterCount = 0;
@@ -56,18 +72,24 @@ export function policyLayout(obsDim: number, actionCount: number, hidden: number
   for (const layer of layers) act4Fixed.push((act4Fixed.at(-1) as number) + layer.in4);
   const lastLayer = layers.at(-1) as LayerLayout;
   const act4Total = (act4Fixed.at(-1) as number) + lastLayer.out4;
+  const headParam4 = ceil4(headParams);
+  const gradOut4 = layers.map((l, i) => l.out4 + (i === layers.length - 1 ? headParam4 : 0));
   const delta4 = [0];
   for (const layer of layers.slice(0, -1)) delta4.push((delta4.at(-1) as number) + layer.out4);
-  const delta4Total = (delta4.at(-1) as number) + lastLayer.out4;
-  const maxStage4 = Math.max(...layers.map((l) => l.in4 + l.out4));
+  const delta4Total = (delta4.at(-1) as number) + (gradOut4.at(-1) as number);
+  const maxStage4 = Math.max(...layers.map((l, i) => l.in4 + (gradOut4[i] as number)));
   return {
     obsDim,
-    actionCount,
+    outputDim,
     hidden: [...hidden],
     activation,
     layers,
-    param4: offset,
-    parameterCount,
+    headParams,
+    headParam4,
+    headOffset4: offset,
+    gradOut4,
+    param4: offset + headParam4,
+    parameterCount: parameterCount + headParams,
     act4: act4Fixed,
     act4Total,
     delta4,
@@ -82,9 +104,10 @@ export interface DenseParameters {
   bias: ArrayLike<number>;
 }
 
-/** The GPU buffer contents (padded vec4 layout) for the given dense layers. */
-export function packParameters(layout: PolicyLayout, layers: DenseParameters[]): Float32Array {
+/** The GPU buffer contents (padded vec4 layout) for the given dense layers (and head parameters). */
+export function packParameters(layout: PolicyLayout, layers: DenseParameters[], head: ArrayLike<number> = []): Float32Array {
   const data = new Float32Array(layout.param4 * 4);
+  for (let k = 0; k < layout.headParams; k++) data[layout.headOffset4 * 4 + k] = (head[k] as number | undefined) ?? 0;
   layout.layers.forEach((l, index) => {
     const source = layers[index] as DenseParameters;
     for (let o = 0; o < l.outDim; o++) {
@@ -107,26 +130,36 @@ export function unpackParameters(layout: PolicyLayout, data: Float32Array): { we
   });
 }
 
-const u32s = (values: number[]) => values.map((v) => `${v}u`).join(', ');
+/** The head's parameters (a Gaussian's log-stds) from the GPU buffer contents. */
+export function unpackHeadParameters(layout: PolicyLayout, data: Float32Array): number[] {
+  return Array.from(data.subarray(layout.headOffset4 * 4, layout.headOffset4 * 4 + layout.headParams));
+}
 
 /** WGSL constants describing the layout, prepended to every kernel (see shaders/common/mlp.wgsl). */
 export function layoutConstants(layout: PolicyLayout): string {
-  const L = layout.layers.length;
-  return [
-    `const OBS_DIM: u32 = ${layout.obsDim}u;`,
-    `const OBS4: u32 = ${ceil4(layout.obsDim)}u;`,
-    `const ACTION_COUNT: u32 = ${layout.actionCount}u;`,
-    `const LAYER_COUNT: u32 = ${L}u;`,
-    `const HIDDEN_ACTIVATION: u32 = ${layout.activation === 'tanh' ? 0 : 1}u;`,
-    `const LAYER_IN4 = array<u32, ${L}>(${u32s(layout.layers.map((l) => l.in4))});`,
-    `const LAYER_OUT4 = array<u32, ${L}>(${u32s(layout.layers.map((l) => l.out4))});`,
-    `const LAYER_WEIGHT4 = array<u32, ${L}>(${u32s(layout.layers.map((l) => l.weight4))});`,
-    `const LAYER_BIAS4 = array<u32, ${L}>(${u32s(layout.layers.map((l) => l.bias4))});`,
-    `const LAYER_ACT4 = array<u32, ${L + 1}>(${u32s(layout.act4)});`,
-    `const ACT4_TOTAL: u32 = ${layout.act4Total}u;`,
-    `const LAYER_DELTA4 = array<u32, ${L}>(${u32s(layout.delta4)});`,
-    `const DELTA4_TOTAL: u32 = ${layout.delta4Total}u;`,
-    `const PARAM4: u32 = ${layout.param4}u;`,
-    `const MAX_STAGE4: u32 = ${layout.maxStage4}u;`,
-  ].join('\n');
+  const last = layout.layers.at(-1) as LayerLayout;
+  return wgslConstants({
+    u32: {
+      OBS_DIM: layout.obsDim,
+      OBS4: ceil4(layout.obsDim),
+      OUTPUT_DIM: layout.outputDim,
+      OUTPUT4: last.out4,
+      LAYER_COUNT: layout.layers.length,
+      HIDDEN_ACTIVATION: layout.activation === 'tanh' ? 0 : 1,
+      LAYER_IN4: layout.layers.map((l) => l.in4),
+      LAYER_OUT4: layout.layers.map((l) => l.out4),
+      LAYER_GRAD_OUT4: layout.gradOut4,
+      LAYER_WEIGHT4: layout.layers.map((l) => l.weight4),
+      LAYER_BIAS4: layout.layers.map((l) => l.bias4),
+      LAYER_ACT4: layout.act4,
+      ACT4_TOTAL: layout.act4Total,
+      LAYER_DELTA4: layout.delta4,
+      DELTA4_TOTAL: layout.delta4Total,
+      HEAD_PARAM4: layout.headParam4,
+      HEAD_OFFSET4: layout.headOffset4,
+      HEAD_DELTA4: last.out4 + layout.headParam4,
+      PARAM4: layout.param4,
+      MAX_STAGE4: layout.maxStage4,
+    },
+  });
 }

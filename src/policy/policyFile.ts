@@ -1,6 +1,7 @@
 // The policy file format ("webgpu-reinforce.policy", version 1): a plain JSON MLP, documented in README.md.
 import { ReinforceError } from '../errors.js';
 import { uniformStream } from '../random/philox.js';
+import type { ActionSpace } from './head.js';
 import type { Activation } from './layout.js';
 
 export type LayerActivation = Activation | 'linear';
@@ -14,7 +15,7 @@ export interface PolicyLayer {
   bias: number[];
 }
 
-export type PolicyAction = { kind: 'categorical'; n: number } | { kind: 'gaussian'; dim: number; low: number[]; high: number[] };
+export type PolicyAction = ActionSpace;
 
 export interface PolicyFile {
   format: 'webgpu-reinforce.policy';
@@ -23,6 +24,7 @@ export interface PolicyFile {
   obsDim: number;
   action: PolicyAction;
   layers: PolicyLayer[];
+  /** Gaussian policies: the state-independent log standard deviation of each action component. */
   logStd?: number[];
 }
 
@@ -53,9 +55,12 @@ export function validatePolicy(json: unknown, source = 'policy'): PolicyFile {
     if (!isCount(action.n) || action.n < 2) throw fail(source, 'action.n', 'must be an integer >= 2');
     outDim = action.n;
   } else if (action?.kind === 'gaussian') {
-    if (!isCount(action.dim)) throw fail(source, 'action.dim', 'must be a positive integer');
-    finiteArray(source, 'action.low', action.low, action.dim);
-    finiteArray(source, 'action.high', action.high, action.dim);
+    if (!isCount(action.dim) || action.dim > 4) throw fail(source, 'action.dim', 'must be an integer from 1 to 4');
+    const low = finiteArray(source, 'action.low', action.low, action.dim);
+    const high = finiteArray(source, 'action.high', action.high, action.dim);
+    low.forEach((l, k) => {
+      if (!(l < (high[k] as number))) throw fail(source, `action.low[${k}]`, `must be below action.high[${k}]`);
+    });
     finiteArray(source, 'logStd', p.logStd, action.dim);
     outDim = action.dim;
   } else {
@@ -98,19 +103,22 @@ export function policyActivation(policy: PolicyFile): Activation {
 export interface InitialPolicyOptions {
   env: string;
   obsDim: number;
-  actionCount: number;
+  action: ActionSpace;
   hidden: number[];
   activation: Activation;
   seed: number;
+  /** Gaussian policies: the initial log standard deviation of every action component. Default 0. */
+  logStd?: number;
 }
 
 /**
- * A fresh categorical policy: weights ~ U(-1/sqrt(inDim), 1/sqrt(inDim)) (PyTorch's Linear default),
- * the output layer scaled by 0.01 so the first policy is close to uniform; zero biases.
+ * A fresh policy: weights ~ U(-1/sqrt(inDim), 1/sqrt(inDim)) (PyTorch's Linear default), the output layer
+ * scaled by 0.01 so the first policy is close to uniform (categorical) or centred on 0 (Gaussian); zero biases.
  */
 export function initialPolicy(options: InitialPolicyOptions): PolicyFile {
   const random = uniformStream(options.seed, 0x1);
-  const dims = [options.obsDim, ...options.hidden, options.actionCount];
+  const { action } = options;
+  const dims = [options.obsDim, ...options.hidden, action.kind === 'categorical' ? action.n : action.dim];
   const layers: PolicyLayer[] = [];
   for (let l = 0; l + 1 < dims.length; l++) {
     const inDim = dims[l] as number;
@@ -125,7 +133,8 @@ export function initialPolicy(options: InitialPolicyOptions): PolicyFile {
     version: 1,
     env: options.env,
     obsDim: options.obsDim,
-    action: { kind: 'categorical', n: options.actionCount },
+    action: structuredClone(action),
     layers,
+    ...(action.kind === 'gaussian' ? { logStd: new Array(action.dim).fill(options.logStd ?? 0) } : {}),
   };
 }

@@ -8,10 +8,10 @@ export async function testKernel(
   device: GPUDevice,
   file: string,
   prelude: string,
-  env?: { name: string; source: string },
+  splices?: Record<string, { name: string; source: string }>,
 ): Promise<Kernel> {
   const text = readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
-  const code = await composeSource(file, text, { prelude, env });
+  const code = await composeSource(file, text, { prelude, splices });
   return Kernel.create(device, { label: file, code, entryPoint: 'main' });
 }
 

@@ -24,7 +24,7 @@ fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
   return array<vec4f, OBS4>(one);
 }
 
-fn envStep(s: ptr<function, EnvState>, action: u32, u: vec4f) -> vec2f {
+fn envStep(s: ptr<function, EnvState>, action: Action, u: vec4f) -> vec2f {
   if ((*s).stage == 0u) {
     let pA = select(0.8, 0.3, action == 1u);
     (*s).branch = select(1u, 0u, u.x < pA);

@@ -1,0 +1,19 @@
+// Discrete actions: a in {0, .., ACTION_COUNT - 1}, one u32 per sample in the `actions` buffer.
+//
+// Action interface (shaders/common/gaussianAction.wgsl implements the same; the host picks one for the
+// environment's action space and splices it wherever a kernel says `#include "action"`):
+//   alias Action                         what envStep receives
+//   const ACTION_WORDS: u32              u32 words per stored action
+//   fn actionWord(a: Action, k: u32) -> u32   word k of the stored form
+//   fn loadAction(sample: u32) -> Action      reads the kernel's `actions: array<u32>` binding
+
+alias Action = u32;
+const ACTION_WORDS: u32 = 1u;
+
+fn actionWord(action: Action, k: u32) -> u32 {
+  return action;
+}
+
+fn loadAction(sample: u32) -> Action {
+  return actions[sample];
+}

@@ -1,0 +1,10 @@
+// cartpole-pomdp: CartPole-v1's dynamics and rewards, but the policy observes positions only, [x, theta]:
+// both velocities are hidden, so the task is partially observed. The policy gradient still applies
+// (log pi(a|o) in place of log pi(a|s)); a memoryless policy can only infer motion from nothing, which is
+// what this environment measures.
+
+#include "envs/cartpoleDynamics.wgsl"
+
+fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
+  return array<vec4f, OBS4>(vec4f(s.x, s.theta, 0.0, 0.0));
+}
