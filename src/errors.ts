@@ -5,6 +5,7 @@ export type ReinforceErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_POLICY'
   | 'SHADER'
+  | 'ENVIRONMENT'
   | 'BINDING'
   | 'GPU_VALIDATION'
   | 'DESTROYED';

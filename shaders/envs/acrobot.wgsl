@@ -5,6 +5,8 @@
 // State vector (Gymnasium's layout): [theta1, theta2, dtheta1, dtheta2]; observation
 // [cos theta1, sin theta1, cos theta2, sin theta2, dtheta1, dtheta2].
 
+#include "common/preciseTrig.wgsl"
+
 const ACROBOT_DT: f32 = 0.2;
 const ACROBOT_LINK_LENGTH_1: f32 = 1.0;
 const ACROBOT_LINK_MASS_1: f32 = 1.0;
@@ -28,7 +30,7 @@ fn envReset(u: vec4f) -> EnvState {
 
 fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
   return array<vec4f, OBS4>(
-    vec4f(cos(s.q.x), sin(s.q.x), cos(s.q.y), sin(s.q.y)),
+    vec4f(preciseCos(s.q.x), preciseSin(s.q.x), preciseCos(s.q.y), preciseSin(s.q.y)),
     vec4f(s.q.z, s.q.w, 0.0, 0.0),
   );
 }
@@ -47,14 +49,14 @@ fn acrobotDerivative(q: vec4f, a: f32) -> vec4f {
   let theta2 = q.y;
   let dtheta1 = q.z;
   let dtheta2 = q.w;
-  let d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2.0 * l1 * lc2 * cos(theta2)) + i1 + i2;
-  let d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(theta2)) + i2;
-  let phi2 = m2 * lc2 * g * cos(theta1 + theta2 - ACROBOT_PI / 2.0);
-  let phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin(theta2)
-    - 2.0 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
-    + (m1 * lc1 + m2 * l1) * g * cos(theta1 - ACROBOT_PI / 2.0)
+  let d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2.0 * l1 * lc2 * preciseCos(theta2)) + i1 + i2;
+  let d2 = m2 * (lc2 * lc2 + l1 * lc2 * preciseCos(theta2)) + i2;
+  let phi2 = m2 * lc2 * g * preciseCos(theta1 + theta2 - ACROBOT_PI / 2.0);
+  let phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * preciseSin(theta2)
+    - 2.0 * m2 * l1 * lc2 * dtheta2 * dtheta1 * preciseSin(theta2)
+    + (m1 * lc1 + m2 * l1) * g * preciseCos(theta1 - ACROBOT_PI / 2.0)
     + phi2;
-  let ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin(theta2) - phi2)
+  let ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * preciseSin(theta2) - phi2)
     / (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
   let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   return vec4f(dtheta1, dtheta2, ddtheta1, ddtheta2);
@@ -87,7 +89,7 @@ fn envStep(s: ptr<function, EnvState>, action: Action, u: vec4f) -> vec2f {
     clamp(next.z, -ACROBOT_MAX_VEL_1, ACROBOT_MAX_VEL_1),
     clamp(next.w, -ACROBOT_MAX_VEL_2, ACROBOT_MAX_VEL_2),
   );
-  let terminated = -cos((*s).q.x) - cos((*s).q.y + (*s).q.x) > 1.0;
+  let terminated = -preciseCos((*s).q.x) - preciseCos((*s).q.y + (*s).q.x) > 1.0;
   return vec2f(select(-1.0, 0.0, terminated), select(0.0, 1.0, terminated));
 }
 

@@ -3,6 +3,8 @@
 // Shared by envs/cartpole.wgsl (sees the whole state) and envs/cartpolePomdp.wgsl (sees positions only).
 // State vector (Gymnasium's layout): [x, x_dot, theta, theta_dot].
 
+#include "common/preciseTrig.wgsl"
+
 const CARTPOLE_GRAVITY: f32 = 9.8;
 const CARTPOLE_MASS_CART: f32 = 1.0;
 const CARTPOLE_MASS_POLE: f32 = 0.1;
@@ -29,8 +31,8 @@ fn envReset(u: vec4f) -> EnvState {
 
 fn envStep(s: ptr<function, EnvState>, action: Action, u: vec4f) -> vec2f {
   let force = select(-CARTPOLE_FORCE, CARTPOLE_FORCE, action == 1u);
-  let cosTheta = cos((*s).theta);
-  let sinTheta = sin((*s).theta);
+  let cosTheta = preciseCos((*s).theta);
+  let sinTheta = preciseSin((*s).theta);
   let temp = (force + CARTPOLE_POLE_MASS_LENGTH * (*s).thetaDot * (*s).thetaDot * sinTheta) / CARTPOLE_TOTAL_MASS;
   let thetaAcc = (CARTPOLE_GRAVITY * sinTheta - cosTheta * temp)
     / (CARTPOLE_HALF_LENGTH * (4.0 / 3.0 - CARTPOLE_MASS_POLE * cosTheta * cosTheta / CARTPOLE_TOTAL_MASS));

@@ -5,6 +5,8 @@
 // The reward is sparse: plain REINFORCE with a small exploration noise rarely finds the goal (see README).
 // State vector and observation (Gymnasium's layout): [position, velocity].
 
+#include "common/preciseTrig.wgsl"
+
 const MOUNTAIN_CAR_MIN_POSITION: f32 = -1.2;
 const MOUNTAIN_CAR_MAX_POSITION: f32 = 0.6;
 const MOUNTAIN_CAR_MAX_SPEED: f32 = 0.07;
@@ -28,7 +30,7 @@ fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
 
 fn envStep(s: ptr<function, EnvState>, action: Action, u: vec4f) -> vec2f {
   let force = clipAction(action)[0];
-  var velocity = (*s).velocity + force * MOUNTAIN_CAR_POWER - 0.0025 * cos(3.0 * (*s).position);
+  var velocity = (*s).velocity + force * MOUNTAIN_CAR_POWER - 0.0025 * preciseCos(3.0 * (*s).position);
   velocity = clamp(velocity, -MOUNTAIN_CAR_MAX_SPEED, MOUNTAIN_CAR_MAX_SPEED);
   var position = clamp((*s).position + velocity, MOUNTAIN_CAR_MIN_POSITION, MOUNTAIN_CAR_MAX_POSITION);
   if (position == MOUNTAIN_CAR_MIN_POSITION && velocity < 0.0) {

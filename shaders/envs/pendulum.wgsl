@@ -4,6 +4,8 @@
 // state before the step and the clipped torque.
 // State vector (Gymnasium's layout): [theta, theta_dot]; observation [cos theta, sin theta, theta_dot].
 
+#include "common/preciseTrig.wgsl"
+
 const PENDULUM_G: f32 = 10.0;
 const PENDULUM_M: f32 = 1.0;
 const PENDULUM_L: f32 = 1.0;
@@ -22,7 +24,7 @@ fn envReset(u: vec4f) -> EnvState {
 }
 
 fn envObserve(s: EnvState) -> array<vec4f, OBS4> {
-  return array<vec4f, OBS4>(vec4f(cos(s.theta), sin(s.theta), s.thetaDot, 0.0));
+  return array<vec4f, OBS4>(vec4f(preciseCos(s.theta), preciseSin(s.theta), s.thetaDot, 0.0));
 }
 
 // angle_normalize(x) = ((x + pi) % (2 pi)) - pi, with Python's floored modulo.
@@ -37,7 +39,7 @@ fn envStep(s: ptr<function, EnvState>, action: Action, u: vec4f) -> vec2f {
   let thetaDot = (*s).thetaDot;
   let angle = pendulumAngleNormalize(theta);
   let cost = angle * angle + 0.1 * thetaDot * thetaDot + 0.001 * torque * torque;
-  let accel = 3.0 * PENDULUM_G / (2.0 * PENDULUM_L) * sin(theta) + 3.0 / (PENDULUM_M * PENDULUM_L * PENDULUM_L) * torque;
+  let accel = 3.0 * PENDULUM_G / (2.0 * PENDULUM_L) * preciseSin(theta) + 3.0 / (PENDULUM_M * PENDULUM_L * PENDULUM_L) * torque;
   let newThetaDot = clamp(thetaDot + accel * PENDULUM_DT, -PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED);
   (*s).theta = theta + newThetaDot * PENDULUM_DT;
   (*s).thetaDot = newThetaDot;

@@ -1,7 +1,7 @@
 // The compute kernels of one training iteration, compiled for one policy layout and environment, with their
 // bind groups over the trainer's buffers. Each name below is the WGSL file (and entry point) that runs.
 import type { EnvironmentDescriptor } from '../envs/environment.js';
-import { environmentConstants, environmentSplices } from '../envs/environmentSource.js';
+import { assertEnvironmentInterface, environmentConstants, environmentSplices } from '../envs/environmentSource.js';
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
 import { composeShader } from '../gpu/shaderSource.js';
@@ -92,6 +92,7 @@ export async function createTrainerKernels(
     }),
   ].join('\n');
   const splices = await environmentSplices(env);
+  await assertEnvironmentInterface(env, (splices.env as { source: string }).source);
   const sources = new Map<string, Promise<string>>();
   const source = (file: string) => {
     if (!sources.has(file)) sources.set(file, composeShader(file, { prelude, splices }));
