@@ -6,8 +6,15 @@ import { builtInEnvironments } from '../envs/registry.js';
 
 export class UsageError extends Error {}
 
-export interface TrainArgs {
+/** Which environment: a built-in name, a user's WGSL file with its JSON spec, and for lqr an optional config. */
+export interface EnvironmentFlags {
   env: string;
+  envFile: string | undefined;
+  envSpec: string | undefined;
+  lqr: string | undefined;
+}
+
+export interface TrainArgs extends EnvironmentFlags {
   envs: number;
   hidden: number[];
   activation: 'tanh' | 'relu';
@@ -24,9 +31,11 @@ export interface TrainArgs {
   save: string | undefined;
   load: string | undefined;
   dumpBatch: string | undefined;
+  logStd: number;
+  fixedStd: boolean;
 }
 
-export interface EvalArgs {
+export interface EvalArgs extends EnvironmentFlags {
   policy: string;
   episodes: number;
   seed: number;
@@ -63,9 +72,34 @@ function real(flag: string, text: string | undefined, fallback: number, range: s
   return value;
 }
 
+const ENVIRONMENT_OPTIONS = {
+  env: { type: 'string' },
+  'env-file': { type: 'string' },
+  'env-spec': { type: 'string' },
+  lqr: { type: 'string' },
+} as const;
+
+/** With `optional`, no environment flag at all leaves env "" (eval: the policy file's environment). */
+function environmentFlags(v: Record<string, string | boolean | undefined>, optional = false): EnvironmentFlags {
+  const envFile = v['env-file'] as string | undefined;
+  const envSpec = v['env-spec'] as string | undefined;
+  const lqr = v.lqr as string | undefined;
+  if ((envFile === undefined) !== (envSpec === undefined))
+    throw new UsageError('--env-file and --env-spec go together: the WGSL file and its JSON spec');
+  if (envFile !== undefined && v.env !== undefined)
+    throw new UsageError('--env names a built-in environment; leave it out with --env-file');
+  if (optional && envFile === undefined && v.env === undefined) return { env: '', envFile, envSpec, lqr: undefined };
+  const env = envFile !== undefined ? 'user' : ((v.env as string | undefined) ?? 'cartpole');
+  if (envFile === undefined && !(env in builtInEnvironments)) {
+    throw new UsageError(`--env must be one of ${Object.keys(builtInEnvironments).join(', ')}, got "${env}"`);
+  }
+  if (lqr !== undefined && env !== 'lqr') throw new UsageError('--lqr (an LQR configuration file) needs --env lqr');
+  return { env, envFile, envSpec, lqr };
+}
+
 export function parseTrainArgs(argv: string[]): TrainArgs {
   const v = parse(argv, {
-    env: { type: 'string' },
+    ...ENVIRONMENT_OPTIONS,
     envs: { type: 'string' },
     hidden: { type: 'string' },
     activation: { type: 'string' },
@@ -82,11 +116,10 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     save: { type: 'string' },
     load: { type: 'string' },
     'dump-batch': { type: 'string' },
+    'log-std': { type: 'string' },
+    'fixed-std': { type: 'boolean' },
   });
-  const env = (v.env as string | undefined) ?? 'cartpole';
-  if (!(env in builtInEnvironments)) {
-    throw new UsageError(`--env must be one of ${Object.keys(builtInEnvironments).join(', ')}, got "${env}"`);
-  }
+  const environment = environmentFlags(v);
   const hiddenText = (v.hidden as string | undefined) ?? '32';
   if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(hiddenText)) {
     throw new UsageError(`--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), got "${hiddenText}"`);
@@ -98,9 +131,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   const baseline = ((v.baseline as string | undefined) ?? 'perTimestep') as BaselineKind;
   if (!baselineKinds.includes(baseline))
     throw new UsageError(`--baseline must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
-  const threshold = builtInEnvironments[env]?.rewardThreshold;
+  const threshold = builtInEnvironments[environment.env]?.rewardThreshold;
   return {
-    env,
+    ...environment,
     envs: integer('envs', v.envs as string | undefined, 1024, 1, 1 << 22),
     hidden,
     activation,
@@ -117,11 +150,14 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     save: v.save as string | undefined,
     load: v.load as string | undefined,
     dumpBatch: v['dump-batch'] as string | undefined,
+    logStd: real('log-std', v['log-std'] as string | undefined, 0, 'in [-10, 5]', (x) => x >= -10 && x <= 5),
+    fixedStd: v['fixed-std'] === true,
   };
 }
 
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const v = parse(argv, {
+    ...ENVIRONMENT_OPTIONS,
     policy: { type: 'string' },
     episodes: { type: 'string' },
     seed: { type: 'string' },
@@ -130,10 +166,24 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
   });
   if (!v.policy) throw new UsageError('--policy is required: the policy file to evaluate');
   return {
+    ...environmentFlags(v, true),
     policy: v.policy as string,
     episodes: integer('episodes', v.episodes as string | undefined, 1000, 1, 1 << 22),
     seed: integer('seed', v.seed as string | undefined, 1, 0, 0xffffffff),
     deterministic: v.deterministic === true,
     json: v.json === true,
   };
+}
+
+export interface CheckEnvArgs extends EnvironmentFlags {
+  vectors: string;
+  json: boolean;
+}
+
+export function parseCheckEnvArgs(argv: string[]): CheckEnvArgs {
+  const v = parse(argv, { ...ENVIRONMENT_OPTIONS, vectors: { type: 'string' }, json: { type: 'boolean' } });
+  if (!v.vectors) throw new UsageError('--vectors is required: a JSON file of reference transitions ({"single": [...]})');
+  if (v.env === undefined && v['env-file'] === undefined)
+    throw new UsageError('--env (or --env-file with --env-spec) is required');
+  return { ...environmentFlags(v), vectors: v.vectors as string, json: v.json === true };
 }

@@ -2,17 +2,20 @@
 import { createTrainer } from '../algo/trainer.js';
 import { builtInEnvironments } from '../envs/registry.js';
 import { type EvalArgs, UsageError } from './args.js';
+import { environmentFromFlags } from './environmentFlags.js';
 import { readPolicyFlag } from './files.js';
 
 export async function evaluate(args: EvalArgs): Promise<number> {
   const start = performance.now();
   const policy = readPolicyFlag('policy', args.policy);
-  if (!(policy.env in builtInEnvironments)) {
+  if (args.env === '' && !(policy.env in builtInEnvironments)) {
     throw new UsageError(
-      `--policy: environment "${policy.env}" is not built in (${Object.keys(builtInEnvironments).join(', ')})`,
+      `--policy: environment "${policy.env}" is not built in (${Object.keys(builtInEnvironments).join(', ')}); ` +
+        'give its --env-file and --env-spec (or --env lqr --lqr config.json)',
     );
   }
-  const trainer = await createTrainer({ env: policy.env, policy, numEnvs: args.episodes, seed: args.seed });
+  const env = environmentFromFlags(args.env === '' ? { ...args, env: policy.env } : args);
+  const trainer = await createTrainer({ env, policy, numEnvs: args.episodes, seed: args.seed });
   try {
     const s = await trainer.evaluate({ deterministic: args.deterministic });
     const seconds = (performance.now() - start) / 1000;

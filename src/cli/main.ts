@@ -1,7 +1,8 @@
-// CLI entry: `webgpu-reinforce train ...` and `webgpu-reinforce eval ...`. Exit codes: 0 ok, 1 target not
-// reached, 2 bad input, 3 no GPU adapter or another runtime failure.
+// CLI entry: `webgpu-reinforce train|eval|check-env ...`. Exit codes: 0 ok, 1 target not reached (train) or
+// a mismatch (check-env), 2 bad input, 3 no GPU adapter or another runtime failure.
 import { ReinforceError } from '../errors.js';
-import { parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { parseCheckEnvArgs, parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { checkEnv } from './checkEnv.js';
 import { evaluate } from './evaluate.js';
 import { train } from './train.js';
 import { USAGE } from './usage.js';
@@ -15,7 +16,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'train') return await train(parseTrainArgs(rest));
     if (command === 'eval') return await evaluate(parseEvalArgs(rest));
-    throw new UsageError(`unknown command "${command}": allowed: train, eval`);
+    if (command === 'check-env') return await checkEnv(parseCheckEnvArgs(rest));
+    throw new UsageError(`unknown command "${command}": allowed: train, eval, check-env`);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`webgpu-reinforce: ${error.message}`);
@@ -23,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ReinforceError) {
       console.error(`webgpu-reinforce: ${error.message}`);
-      return error.code === 'INVALID_OPTION' || error.code === 'INVALID_POLICY' ? 2 : 3;
+      return ['INVALID_OPTION', 'INVALID_POLICY', 'ENVIRONMENT'].includes(error.code) ? 2 : 3;
     }
     if (error instanceof Error && error.message.startsWith('--')) {
       console.error(`webgpu-reinforce: ${error.message}`);

@@ -1,20 +1,23 @@
 // `webgpu-reinforce train`: the main job, a thin layer over createTrainer().
 import { createTrainer } from '../algo/trainer.js';
-import type { TrainArgs } from './args.js';
+import { describeAction } from '../policy/head.js';
+import { type TrainArgs, UsageError } from './args.js';
+import { environmentFromFlags } from './environmentFlags.js';
 import { checkWritable, readPolicyFlag, writeJsonAtomically } from './files.js';
 import { humanProgress, jsonProgress } from './progress.js';
 
 export async function train(args: TrainArgs): Promise<number> {
   const start = performance.now();
+  const env = environmentFromFlags(args);
   const policy = args.load ? readPolicyFlag('load', args.load) : undefined;
-  if (policy && policy.env !== args.env) {
-    throw new Error(`--load: the policy was trained on "${policy.env}", not on --env ${args.env}`);
+  if (policy && policy.env !== env.name) {
+    throw new UsageError(`--load: the policy was trained on "${policy.env}", not on ${env.name}`);
   }
   if (args.save) checkWritable('save', args.save);
   if (args.dumpBatch) checkWritable('dump-batch', args.dumpBatch);
 
   const trainer = await createTrainer({
-    env: args.env,
+    env,
     numEnvs: args.envs,
     hidden: args.hidden,
     activation: args.activation,
@@ -25,13 +28,16 @@ export async function train(args: TrainArgs): Promise<number> {
     gamma: args.gamma,
     normalizeAdvantages: args.normalizeAdvantages,
     maxGradNorm: args.maxGradNorm,
+    logStd: args.logStd,
+    learnLogStd: !args.fixedStd,
     policy,
   });
   const progress = args.json ? jsonProgress() : humanProgress(args.iters);
   const o = trainer.options;
   progress.log(`adapter: ${trainer.adapterName}${trainer.isFallback ? ' (software fallback: expect CPU speed)' : ''}`);
   progress.log(
-    `training ${o.env.name}: ${o.numEnvs} environments, hidden ${o.hidden.join(',')} ${o.activation}, ` +
+    `training ${o.env.name} (${describeAction(o.env.action)}${o.env.action.kind === 'gaussian' ? `, log-std ${o.learnLogStd ? 'learned' : 'fixed'}` : ''}): ` +
+      `${o.numEnvs} environments, hidden ${o.hidden.join(',') || 'none (linear)'} ${o.activation}, ` +
       `${trainer.layout.parameterCount} parameters, lr ${o.lr}, baseline ${o.baseline}, reward-to-go ${o.rewardToGo ? 'on' : 'off'}, gamma ${o.gamma}, seed ${o.seed}`,
   );
   try {
@@ -72,8 +78,22 @@ export async function train(args: TrainArgs): Promise<number> {
     }
     const iters = last?.iter ?? 0;
     const meanReturn = last?.meanReturn ?? 0;
+    // Where the optimum is known (LQR): the greedy policy's return next to it.
+    const optimum = o.env.optimalReturn
+      ? {
+          optimalReturn: o.env.optimalReturn(o.horizon),
+          deterministicReturn: (await trainer.evaluate({ deterministic: true })).meanReturn,
+        }
+      : {};
+    if (optimum.optimalReturn !== undefined) {
+      const gap = (optimum.deterministicReturn - optimum.optimalReturn) / Math.abs(optimum.optimalReturn);
+      progress.log(
+        `optimal return ${optimum.optimalReturn.toFixed(3)} (Riccati); the trained policy's mean action earns ` +
+          `${optimum.deterministicReturn.toFixed(3)} over ${o.numEnvs} episodes (${(100 * -gap).toFixed(2)}% more cost)`,
+      );
+    }
     if (args.json) {
-      console.log(JSON.stringify({ done: true, solved, iters, seconds, meanReturn, adapter: trainer.adapterName }));
+      console.log(JSON.stringify({ done: true, solved, iters, seconds, meanReturn, ...optimum, adapter: trainer.adapterName }));
     } else if (args.target === undefined) {
       console.log(`done: ${iters} iterations in ${seconds.toFixed(1)} s, mean return ${meanReturn.toFixed(1)}`);
     } else if (solved) {

@@ -65,12 +65,14 @@ async function runEnvCheck(
   await assertEnvironmentInterface(env, (splices.env as { source: string }).source, true);
   const stateDim = env.stateDim as number;
   const obs4 = Math.ceil(env.obsDim / 4);
-  const prelude = [
-    wgslConstants({ u32: { OBS_DIM: env.obsDim, OBS4: obs4 } }),
-    environmentConstants(env, true),
-  ].join('\n');
+  const prelude = [wgslConstants({ u32: { OBS_DIM: env.obsDim, OBS4: obs4 } }), environmentConstants(env, true)].join('\n');
   const code = await composeShader('envCheck.wgsl', { prelude, splices });
-  const kernel = await Kernel.create(device, { label: `envCheck.wgsl:${entryPoint} (${env.name})`, code, entryPoint, constants: { CASE_COUNT: count } });
+  const kernel = await Kernel.create(device, {
+    label: `envCheck.wgsl:${entryPoint} (${env.name})`,
+    code,
+    entryPoint,
+    constants: { CASE_COUNT: count },
+  });
   const buffers: Record<string, GPUBuffer> = {
     states: createBuffer(device, inputs.states.byteLength, inputs.states),
     actions: createBuffer(device, inputs.actions.byteLength, inputs.actions),
@@ -97,7 +99,11 @@ async function runEnvCheck(
   }
 }
 
-function results(env: EnvironmentDescriptor, count: number, out: { states: Float32Array; outcomes: Float32Array; observations: Float32Array }): StepResult[] {
+function results(
+  env: EnvironmentDescriptor,
+  count: number,
+  out: { states: Float32Array; outcomes: Float32Array; observations: Float32Array },
+): StepResult[] {
   const stateDim = env.stateDim as number;
   const obsStride = Math.ceil(env.obsDim / 4) * 4;
   return Array.from({ length: count }, (_, i) => ({
@@ -117,9 +123,17 @@ const uniformRows = (rows: readonly (readonly number[] | undefined)[]) => {
 };
 
 /** One step of the environment's WGSL from each case's state and action. */
-export async function stepEnvironment(device: GPUDevice, env: EnvironmentDescriptor, cases: readonly StepCase[]): Promise<StepResult[]> {
+export async function stepEnvironment(
+  device: GPUDevice,
+  env: EnvironmentDescriptor,
+  cases: readonly StepCase[],
+): Promise<StepResult[]> {
   if (env.stateDim === undefined) {
-    throw new ReinforceError('ENVIRONMENT', `environment "${env.name}" has no stateDim: stepping from given states needs it`, 'stateDim');
+    throw new ReinforceError(
+      'ENVIRONMENT',
+      `environment "${env.name}" has no stateDim: stepping from given states needs it`,
+      'stateDim',
+    );
   }
   const stateDim = env.stateDim;
   const words = actionWords(env.action);
@@ -127,25 +141,43 @@ export async function stepEnvironment(device: GPUDevice, env: EnvironmentDescrip
   const actions = new Uint32Array(cases.length * words);
   const actionFloats = new Float32Array(actions.buffer);
   cases.forEach((c, i) => {
-    if (c.state.length !== stateDim) throw new ReinforceError('ENVIRONMENT', `case ${i}: state has ${c.state.length} components, stateDim is ${stateDim}`, 'state');
+    if (c.state.length !== stateDim)
+      throw new ReinforceError(
+        'ENVIRONMENT',
+        `case ${i}: state has ${c.state.length} components, stateDim is ${stateDim}`,
+        'state',
+      );
     states.set(c.state, i * stateDim);
     if (env.action.kind === 'categorical') {
       const a = typeof c.action === 'number' ? c.action : (c.action[0] as number);
       if (!Number.isInteger(a) || a < 0 || a >= env.action.n)
-        throw new ReinforceError('ENVIRONMENT', `case ${i}: action must be an integer from 0 to ${env.action.n - 1}, got ${a}`, 'action');
+        throw new ReinforceError(
+          'ENVIRONMENT',
+          `case ${i}: action must be an integer from 0 to ${env.action.n - 1}, got ${a}`,
+          'action',
+        );
       actions[i] = a;
     } else {
       const a = typeof c.action === 'number' ? [c.action] : c.action;
-      if (a.length !== words) throw new ReinforceError('ENVIRONMENT', `case ${i}: action must have ${words} components`, 'action');
+      if (a.length !== words)
+        throw new ReinforceError('ENVIRONMENT', `case ${i}: action must have ${words} components`, 'action');
       actionFloats.set(a, i * words);
     }
   });
-  const out = await runEnvCheck(device, env, 'main', cases.length, { states, actions, uniforms: uniformRows(cases.map((c) => c.uniforms)) });
+  const out = await runEnvCheck(device, env, 'main', cases.length, {
+    states,
+    actions,
+    uniforms: uniformRows(cases.map((c) => c.uniforms)),
+  });
   return results(env, cases.length, out);
 }
 
 /** The environment's WGSL reset from each row of four U(0, 1) draws. */
-export async function resetEnvironment(device: GPUDevice, env: EnvironmentDescriptor, uniforms: readonly (readonly number[])[]): Promise<StepResult[]> {
+export async function resetEnvironment(
+  device: GPUDevice,
+  env: EnvironmentDescriptor,
+  uniforms: readonly (readonly number[])[],
+): Promise<StepResult[]> {
   const count = uniforms.length;
   const out = await runEnvCheck(device, env, 'reset', count, {
     states: new Float32Array(4),
@@ -164,7 +196,11 @@ export function componentError(actual: number, expected: number, angular = false
 }
 
 /** Steps every transition on the GPU and compares next state, reward and termination. */
-export async function checkEnvironment(device: GPUDevice, env: EnvironmentDescriptor, transitions: readonly ReferenceTransition[]): Promise<EnvCheckReport> {
+export async function checkEnvironment(
+  device: GPUDevice,
+  env: EnvironmentDescriptor,
+  transitions: readonly ReferenceTransition[],
+): Promise<EnvCheckReport> {
   const stepped = await stepEnvironment(device, env, transitions);
   const angular = new Set(env.angularState ?? []);
   let maxStateError = 0;
@@ -184,7 +220,11 @@ export async function checkEnvironment(device: GPUDevice, env: EnvironmentDescri
     maxStateError,
     maxRewardError,
     terminatedMismatches,
-    ok: transitions.length > 0 && maxStateError <= CHECK_TOLERANCE && maxRewardError <= CHECK_TOLERANCE && terminatedMismatches === 0,
+    ok:
+      transitions.length > 0 &&
+      maxStateError <= CHECK_TOLERANCE &&
+      maxRewardError <= CHECK_TOLERANCE &&
+      terminatedMismatches === 0,
   };
 }
 
@@ -196,11 +236,20 @@ export function parseTransitions(json: unknown, source: string): ReferenceTransi
   return single.map((raw, i) => {
     const t = raw as Record<string, unknown>;
     const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-    if (!numbers(t.state)) throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].state must be an array of numbers`, 'vectors');
-    if (!numbers(t.nextState)) throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].nextState must be an array of numbers`, 'vectors');
-    if (typeof t.action !== 'number' && !numbers(t.action)) throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].action must be a number or an array of numbers`, 'vectors');
-    if (typeof t.reward !== 'number') throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].reward must be a number`, 'vectors');
-    if (typeof t.terminated !== 'boolean') throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].terminated must be true or false`, 'vectors');
+    if (!numbers(t.state))
+      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].state must be an array of numbers`, 'vectors');
+    if (!numbers(t.nextState))
+      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].nextState must be an array of numbers`, 'vectors');
+    if (typeof t.action !== 'number' && !numbers(t.action))
+      throw new ReinforceError(
+        'INVALID_OPTION',
+        `${source}: single[${i}].action must be a number or an array of numbers`,
+        'vectors',
+      );
+    if (typeof t.reward !== 'number')
+      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].reward must be a number`, 'vectors');
+    if (typeof t.terminated !== 'boolean')
+      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].terminated must be true or false`, 'vectors');
     return t as unknown as ReferenceTransition;
   });
 }

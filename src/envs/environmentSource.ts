@@ -56,7 +56,11 @@ const STATE_VECTOR_INTERFACE: InterfaceFunction[] = [
  * argument counts) and names what is missing. WGSL that does not parse is left to the compiler, whose errors
  * name the file's lines; so are wrong types (e.g. an observation of the wrong size).
  */
-export async function assertEnvironmentInterface(env: EnvironmentDescriptor, source: string, needStateVector = false): Promise<void> {
+export async function assertEnvironmentInterface(
+  env: EnvironmentDescriptor,
+  source: string,
+  needStateVector = false,
+): Promise<void> {
   let reflect: WgslReflect;
   try {
     // With its own includes resolved (e.g. shared dynamics), as the kernels will see it.
@@ -71,9 +75,11 @@ export async function assertEnvironmentInterface(env: EnvironmentDescriptor, sou
   for (const f of wanted) {
     const found = reflect.functions.find((g: { name: string }) => g.name === f.name) as { arguments: unknown[] } | undefined;
     if (!found) problems.push(`${f.signature} is missing`);
-    else if (found.arguments.length !== f.arguments) problems.push(`${f.name} takes ${found.arguments.length} arguments; the interface is ${f.signature}`);
+    else if (found.arguments.length !== f.arguments)
+      problems.push(`${f.name} takes ${found.arguments.length} arguments; the interface is ${f.signature}`);
   }
-  if (needStateVector && env.stateDim === undefined) problems.push('the descriptor has no stateDim (the length of the state vector)');
+  if (needStateVector && env.stateDim === undefined)
+    problems.push('the descriptor has no stateDim (the length of the state vector)');
   if (problems.length > 0) {
     throw new ReinforceError('ENVIRONMENT', `environment "${env.name}" (${file}): ${problems.join('; ')}`, 'env');
   }
