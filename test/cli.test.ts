@@ -100,7 +100,7 @@ describe('webgpu-reinforce train / eval', () => {
           gradient,
         );
     }
-    expect(relativeL2(flatten(batch.gradient.layers), flatten(gradient))).toBeLessThan(1e-4);
+    expect(relativeL2(flatten(batch.gradient), flatten(gradient))).toBeLessThan(1e-4);
     expect(lines[0].envSteps).toBe(batch.valid.reduce((a, v) => a + v, 0));
 
     const evaluation = cli('eval', '--policy', policyPath, '--episodes', '64', '--json');

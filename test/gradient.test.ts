@@ -1,6 +1,8 @@
 // The policy gradient, log-probabilities, per-trajectory ||g(tau)||^2 and one Adam step, against float64
-// references on a batch the engine really sampled (fresh seed each run). The gradient must satisfy
-// relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it computed in float64.
+// references on a batch the engine really sampled (fresh seed each run), for the categorical head (CartPole)
+// and the Gaussian head (Pendulum with learned log-stds, the LQR with a linear policy and fixed log-stds).
+// The gradient must satisfy relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it
+// computed in float64; log-probabilities agree to 1e-5 absolute (Gaussian: 1e-5 * max(1, |log pi|)).
 import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
@@ -10,13 +12,31 @@ import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/
 const trainers = trainersReleasedAfterAll<Trainer>();
 const seed = (Date.now() % 100000) + 1;
 
-describe.each([
-  { hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
-  { hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
-])('gradient of a sampled batch: hidden $hidden $activation, baseline $baseline', ({ hidden, activation, baseline, numEnvs }) => {
+const cases = [
+  { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
+  { env: 'cartpole', hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
+  { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
+  { env: 'lqr', hidden: [], activation: 'tanh' as const, baseline: 'mean' as const, numEnvs: 40, logStd: 0.2, learnLogStd: false },
+];
+
+describe.each(cases)('gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline', (c) => {
+  const { hidden, activation, baseline, numEnvs } = c;
   it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
     const device = await testDevice();
-    const trainer = await createTrainer({ device, numEnvs, hidden, activation, baseline, seed, maxGradNorm: 5, lr: 0.01 });
+    const learnLogStd = c.learnLogStd ?? true;
+    const trainer = await createTrainer({
+      device,
+      env: c.env,
+      numEnvs,
+      hidden,
+      activation,
+      baseline,
+      seed,
+      maxGradNorm: 5,
+      lr: 0.01,
+      logStd: c.logStd,
+      learnLogStd,
+    });
     trainers.push(trainer);
     // Outputs poisoned: anything the kernels fail to write shows up as NaN.
     for (const name of ['observations', 'logProbs', 'advantages', 'partialGradients', 'gradient', 'trajectoryGradSq']) {
@@ -28,6 +48,9 @@ describe.each([
     const { policy } = batch;
     const T = batch.horizon;
     const obsDim = policy.obsDim;
+    const dim = policy.action.kind === 'gaussian' ? policy.action.dim : 1;
+    const actionAt = (s: number) =>
+      policy.action.kind === 'categorical' ? (batch.actions[s] as number) : batch.actions.slice(s * dim, (s + 1) * dim);
 
     // log pi(a|s): float32 forward on the GPU vs float64, absolute error <= 1e-5 (log-probs are O(1)).
     let maxLogProbError = 0;
@@ -38,15 +61,17 @@ describe.each([
         const s = i * T + t;
         if (!batch.valid[s]) continue;
         const obs = batch.obs.slice(s * obsDim, (s + 1) * obsDim);
-        const a = batch.actions[s] as number;
-        maxLogProbError = Math.max(maxLogProbError, Math.abs(logProb(policy, obs, a) - (batch.logProbs[s] as number)));
-        addLogProbGradient(policy, obs, a, (batch.advantages[s] as number) / numEnvs, gradient);
-        addLogProbGradient(policy, obs, a, 1, trajectoryGrad[i]!);
+        const a = actionAt(s);
+        const expectedLogProb = logProb(policy, obs, a);
+        const error = Math.abs(expectedLogProb - (batch.logProbs[s] as number)) / Math.max(1, Math.abs(expectedLogProb));
+        maxLogProbError = Math.max(maxLogProbError, error);
+        addLogProbGradient(policy, obs, a, (batch.advantages[s] as number) / numEnvs, gradient, learnLogStd);
+        addLogProbGradient(policy, obs, a, 1, trajectoryGrad[i]!, learnLogStd);
       }
     }
     expect(maxLogProbError).toBeLessThan(1e-5);
     const expected = flatten(gradient);
-    const actual = flatten(batch.gradient.layers);
+    const actual = flatten(batch.gradient);
     expect(actual.every(Number.isFinite)).toBe(true);
     expect(relativeL2(actual, expected)).toBeLessThan(1e-4);
 
@@ -60,9 +85,11 @@ describe.each([
     const o = trainer.options;
     const norm = Math.sqrt(actual.reduce((a, x) => a + x * x, 0));
     const scale = norm > o.maxGradNorm ? o.maxGradNorm / norm : 1;
-    const before = packParameters(trainer.layout, policy.layers);
-    const gradPacked = packParameters(trainer.layout, batch.gradient.layers);
-    const after = packParameters(trainer.layout, (await trainer.readPolicy()).layers);
+    const before = packParameters(trainer.layout, policy.layers, policy.logStd);
+    const gradPacked = packParameters(trainer.layout, batch.gradient.layers, batch.gradient.logStd);
+    const updated = await trainer.readPolicy();
+    const after = packParameters(trainer.layout, updated.layers, updated.logStd);
+    if (!learnLogStd) expect(updated.logStd).toEqual(policy.logStd);
     const P = before.length;
     const expectedAfter = Array.from(before, (theta, q) => {
       const g = (gradPacked[q] as number) * scale;

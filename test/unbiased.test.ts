@@ -78,7 +78,7 @@ async function estimates(baseline: BaselineKind, rewardToGo: boolean, policy: Po
   for (let m = 0; m < M; m++) {
     trainer.writeRaw('policyParams', params);
     await trainer.step({ captureBatch: true });
-    out.push(flatten((await trainer.readBatch()).gradient.layers));
+    out.push(flatten((await trainer.readBatch()).gradient));
   }
   return out;
 }

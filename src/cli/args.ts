@@ -121,10 +121,13 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   });
   const environment = environmentFlags(v);
   const hiddenText = (v.hidden as string | undefined) ?? '32';
-  if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(hiddenText)) {
-    throw new UsageError(`--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), got "${hiddenText}"`);
+  const linear = hiddenText.trim() === '' || hiddenText.trim() === 'none';
+  if (!linear && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(hiddenText)) {
+    throw new UsageError(
+      `--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), or none for a linear policy, got "${hiddenText}"`,
+    );
   }
-  const hidden = hiddenText.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
+  const hidden = linear ? [] : hiddenText.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
   const activation = (v.activation as string | undefined) ?? 'tanh';
   if (activation !== 'tanh' && activation !== 'relu')
     throw new UsageError(`--activation must be tanh or relu, got "${activation}"`);

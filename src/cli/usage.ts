@@ -1,7 +1,7 @@
 export const USAGE = `webgpu-reinforce: REINFORCE on thousands of parallel environments, on the GPU (WebGPU)
 
 usage:
-  webgpu-reinforce train [ENVIRONMENT] [--envs 1024] [--hidden 32] [--activation tanh|relu] [--lr 0.02]
+  webgpu-reinforce train [ENVIRONMENT] [--envs 1024] [--hidden 32|64,64|none] [--activation tanh|relu] [--lr 0.02]
                          [--seed 1] [--iters 100] [--target 475] [--baseline none|mean|perTimestep|optimal]
                          [--no-reward-to-go] [--gamma 1] [--normalize-advantages] [--max-grad-norm 0]
                          [--log-std 0] [--fixed-std]

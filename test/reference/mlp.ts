@@ -1,5 +1,6 @@
-// Float64 reference for the policy MLP: forward pass, categorical log-probabilities and
-// grad_theta log pi(a|s), by plain loops (the GPU kernels are checked against this).
+// Float64 reference for the policy MLP: forward pass, log-probabilities of the categorical and Gaussian heads
+// and grad_theta log pi(a|s), by plain loops (the GPU kernels are checked against this).
+// Gaussian: log pi(a|s) = sum_k -(a_k - mu_k)^2 / (2 sigma_k^2) - log sigma_k - log sqrt(2 pi), sigma = exp(logStd).
 import type { PolicyFile } from '../../src/policy/policyFile.js';
 
 export interface Forward {
@@ -29,22 +30,44 @@ export function softmax(logits: number[]): number[] {
   return e.map((x) => x / s);
 }
 
-export function logProb(policy: PolicyFile, observation: ArrayLike<number>, action: number): number {
-  const logits = forward(policy, observation).activations.at(-1) as number[];
-  return Math.log(softmax(logits)[action] as number);
+export type Action = number | readonly number[];
+
+export function logProb(policy: PolicyFile, observation: ArrayLike<number>, action: Action): number {
+  const outputs = forward(policy, observation).activations.at(-1) as number[];
+  if (policy.action.kind === 'categorical') return Math.log(softmax(outputs)[action as number] as number);
+  const logStd = policy.logStd as number[];
+  return outputs.reduce((sum, mu, k) => {
+    const z = ((action as readonly number[])[k]! - mu) / Math.exp(logStd[k]!);
+    return sum - 0.5 * z * z - logStd[k]! - 0.5 * Math.log(2 * Math.PI);
+  }, 0);
 }
 
-/** weight * grad log pi(action|observation), added into `into` (layers of {weight, bias}). */
+export interface Gradient {
+  layers: { weight: number[]; bias: number[] }[];
+  logStd: number[];
+}
+
+/** weight * grad log pi(action|observation), added into `into` (its log-std part only when learnLogStd). */
 export function addLogProbGradient(
   policy: PolicyFile,
   observation: ArrayLike<number>,
-  action: number,
+  action: Action,
   weight: number,
-  into: { weight: number[]; bias: number[] }[],
+  gradient: Gradient,
+  learnLogStd = true,
 ): void {
+  const into = gradient.layers;
   const { activations } = forward(policy, observation);
-  const probs = softmax(activations.at(-1) as number[]);
-  let delta = probs.map((p, k) => weight * ((k === action ? 1 : 0) - p));
+  const outputs = activations.at(-1) as number[];
+  let delta: number[];
+  if (policy.action.kind === 'categorical') {
+    delta = softmax(outputs).map((p, k) => weight * ((k === action ? 1 : 0) - p));
+  } else {
+    const logStd = policy.logStd as number[];
+    const z = outputs.map((mu, k) => ((action as readonly number[])[k]! - mu) / Math.exp(logStd[k]!));
+    delta = z.map((zk, k) => (weight * zk) / Math.exp(logStd[k]!));
+    if (learnLogStd) z.forEach((zk, k) => (gradient.logStd[k]! += weight * (zk * zk - 1)));
+  }
   for (let l = policy.layers.length - 1; l >= 0; l--) {
     const layer = policy.layers[l]!;
     const input = activations[l]!;
@@ -64,10 +87,14 @@ export function addLogProbGradient(
   }
 }
 
-export function zeroGradient(policy: PolicyFile): { weight: number[]; bias: number[] }[] {
-  return policy.layers.map((l) => ({ weight: new Array(l.weight.length).fill(0), bias: new Array(l.bias.length).fill(0) }));
+export function zeroGradient(policy: PolicyFile): Gradient {
+  return {
+    layers: policy.layers.map((l) => ({ weight: new Array(l.weight.length).fill(0), bias: new Array(l.bias.length).fill(0) })),
+    logStd: new Array(policy.logStd?.length ?? 0).fill(0),
+  };
 }
 
-export function flatten(layers: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]): number[] {
-  return layers.flatMap((l) => [...Array.from(l.weight), ...Array.from(l.bias)]);
+/** Every parameter in one list: layers (weight then bias), then the log-stds. */
+export function flatten(g: { layers: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]; logStd?: ArrayLike<number> }): number[] {
+  return [...g.layers.flatMap((l) => [...Array.from(l.weight), ...Array.from(l.bias)]), ...Array.from(g.logStd ?? [])];
 }
