@@ -16,7 +16,15 @@ const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   { env: 'cartpole', hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
   { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
-  { env: 'lqr', hidden: [], activation: 'tanh' as const, baseline: 'mean' as const, numEnvs: 40, logStd: 0.2, learnLogStd: false },
+  {
+    env: 'lqr',
+    hidden: [],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 40,
+    logStd: 0.2,
+    learnLogStd: false,
+  },
 ];
 
 describe.each(cases)('gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline', (c) => {

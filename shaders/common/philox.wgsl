@@ -3,6 +3,8 @@
 // run is reproducible from its seed whatever the dispatch order. Checked against the Random123 known-answer
 // vectors in test/philox.test.ts.
 
+#include "common/preciseTrig.wgsl"
+
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;
 const PHILOX_W0: u32 = 0x9E3779B9u;
@@ -50,9 +52,11 @@ fn randomUniform4(seed: u32, env: u32, step: u32, iteration: u32, stream: u32) -
   return uniform4(philox4x32(vec4u(env, step, iteration, stream), vec2u(seed, 0x5EEDu)));
 }
 
-// Four independent N(0, 1) draws from four U(0, 1) draws (Box-Muller; u is never 0, so log(u) is finite).
+// Four independent N(0, 1) draws from four U(0, 1) draws (Box-Muller; u is never 0, so log(u) is finite),
+// with float32-accurate sin/cos so that environments that draw noise match their float64 references.
 fn standardNormal4(u: vec4f) -> vec4f {
   let radius = sqrt(-2.0 * log(u.xz));
-  let angle = 6.28318530717958648 * u.yw;
-  return vec4f(radius.x * cos(angle.x), radius.x * sin(angle.x), radius.y * cos(angle.y), radius.y * sin(angle.y));
+  let first = preciseSinCos(6.28318530717958648 * u.y);
+  let second = preciseSinCos(6.28318530717958648 * u.w);
+  return vec4f(radius.x * first.y, radius.x * first.x, radius.y * second.y, radius.y * second.x);
 }

@@ -95,6 +95,9 @@ export function zeroGradient(policy: PolicyFile): Gradient {
 }
 
 /** Every parameter in one list: layers (weight then bias), then the log-stds. */
-export function flatten(g: { layers: { weight: ArrayLike<number>; bias: ArrayLike<number> }[]; logStd?: ArrayLike<number> }): number[] {
+export function flatten(g: {
+  layers: { weight: ArrayLike<number>; bias: ArrayLike<number> }[];
+  logStd?: ArrayLike<number>;
+}): number[] {
   return [...g.layers.flatMap((l) => [...Array.from(l.weight), ...Array.from(l.bias)]), ...Array.from(g.logStd ?? [])];
 }
