@@ -66,7 +66,11 @@ export function addLogProbGradient(
     const logStd = policy.logStd as number[];
     const z = outputs.map((mu, k) => ((action as readonly number[])[k]! - mu) / Math.exp(logStd[k]!));
     delta = z.map((zk, k) => (weight * zk) / Math.exp(logStd[k]!));
-    if (learnLogStd) z.forEach((zk, k) => (gradient.logStd[k]! += weight * (zk * zk - 1)));
+    if (learnLogStd) {
+      z.forEach((zk, k) => {
+        gradient.logStd[k]! += weight * (zk * zk - 1);
+      });
+    }
   }
   for (let l = policy.layers.length - 1; l >= 0; l--) {
     const layer = policy.layers[l]!;
