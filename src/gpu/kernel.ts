@@ -116,7 +116,11 @@ export class Kernel {
       bindings = reflectBindings(code, entryPoint, label);
     } catch (error) {
       // The compiler names the line where the reflection parser may not: prefer its message.
-      const details = await compileErrors(shaderModule(device, code, label), code);
+      device.pushErrorScope('validation');
+      const module = shaderModule(device, code, label);
+      const scope = device.popErrorScope();
+      const details = await compileErrors(module, code);
+      await scope;
       if (details) throw new ReinforceError('SHADER', `${label}: ${details}`);
       throw error;
     }
@@ -128,17 +132,26 @@ export class Kernel {
         buffer: { type: b.kind, minBindingSize: b.minSize },
       })),
     });
+    // Errors stay inside the library: an error scope catches them instead of the caller's uncaptured-error
+    // handler. Push and pop with no await between, so kernels compiled concurrently never share a scope.
+    device.pushErrorScope('validation');
     const module = shaderModule(device, code, label);
-    let pipeline: GPUComputePipeline;
-    try {
-      pipeline = await device.createComputePipelineAsync({
+    const created = device
+      .createComputePipelineAsync({
         label,
         layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
         compute: { module, entryPoint, constants: toConstants(options.constants) },
-      });
-    } catch (error) {
+      })
+      .then(
+        (pipeline) => ({ pipeline, failure: undefined }),
+        (failure: Error) => ({ pipeline: undefined, failure }),
+      );
+    const validation = device.popErrorScope();
+    const [{ pipeline, failure }, validationError] = await Promise.all([created, validation]);
+    if (failure || validationError || !pipeline) {
       const details = await compileErrors(module, code);
-      throw new ReinforceError('SHADER', `${label}: ${details || (error as Error).message}`);
+      const reason = details || failure?.message || validationError?.message || 'pipeline creation failed';
+      throw new ReinforceError('SHADER', `${label}: ${reason}`);
     }
     return new Kernel(device, label, bindings, layout, pipeline);
   }
