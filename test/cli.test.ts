@@ -156,3 +156,80 @@ describe('webgpu-reinforce train / eval', () => {
     expect(second.stderr).toMatch(/--policy: .*layers must be a non-empty array/);
   });
 });
+
+const VECTORS = new URL('../../shared/gymnasium-vectors/', import.meta.url).pathname;
+const EXAMPLE = new URL('../examples/user-environment/', import.meta.url).pathname;
+
+describe('webgpu-reinforce with other environments', () => {
+  it('check-env: --json report, exit 0 on Gymnasium 1.4.0 Acrobot transitions, exit 1 on a mismatch', () => {
+    const run = cli('check-env', '--env', 'acrobot', '--vectors', join(VECTORS, 'Acrobot-v1.json'), '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout.trim());
+    expect(Object.keys(report).sort()).toEqual([
+      'env',
+      'maxRewardError',
+      'maxStateError',
+      'ok',
+      'terminatedMismatches',
+      'transitions',
+    ]);
+    expect(report).toMatchObject({ env: 'acrobot', transitions: 200, terminatedMismatches: 0, ok: true });
+
+    const vectors = JSON.parse(readFileSync(join(VECTORS, 'Pendulum-v1.json'), 'utf8'));
+    vectors.single[7].reward += 0.01;
+    const wrong = join(dir, 'pendulum-wrong.json');
+    writeFileSync(wrong, JSON.stringify(vectors));
+    const mismatch = cli('check-env', '--env', 'pendulum', '--vectors', wrong, '--json');
+    expect(mismatch.code).toBe(1);
+    expect(JSON.parse(mismatch.stdout.trim())).toMatchObject({ ok: false, terminatedMismatches: 0 });
+  });
+
+  it('a user environment: check-env against its own vectors, then train (the shipped example)', () => {
+    const flags = ['--env-file', join(EXAMPLE, 'point-mass.wgsl'), '--env-spec', join(EXAMPLE, 'point-mass.json')];
+    const check = cli('check-env', ...flags, '--vectors', join(EXAMPLE, 'point-mass-vectors.json'), '--json');
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout.trim())).toMatchObject({ env: 'point-mass', transitions: 50, ok: true });
+    const train = cli('train', ...flags, '--envs', '64', '--iters', '2', '--json');
+    expect(train.code).toBe(0);
+    const lines = train.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatchObject({ done: true, iters: 2 });
+  });
+
+  it('lqr: the final line carries the Riccati optimum and the greedy policy return', () => {
+    const run = cli('train', '--env', 'lqr', '--hidden', 'none', '--envs', '256', '--iters', '2', '--log-std=-1', '--json');
+    expect(run.code).toBe(0);
+    const last = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+    expect(last.optimalReturn).toBeCloseTo(-13.1312, 3);
+    expect(last.deterministicReturn).toBeLessThan(last.optimalReturn);
+  });
+
+  it('refuses bad environment flags with one line naming the flag and exit code 2', () => {
+    const spec = join(dir, 'bad-spec.json');
+    writeFileSync(spec, JSON.stringify({ name: 'x', obsDim: 0, action: { kind: 'categorical', n: 2 }, horizon: 10 }));
+    const cases: [string[], string][] = [
+      [
+        ['train', '--env', 'walker'],
+        '--env must be one of cartpole, cartpole-pomdp, acrobot, pendulum, mountaincar-continuous, lqr',
+      ],
+      [['train', '--env-file', join(EXAMPLE, 'point-mass.wgsl')], '--env-file and --env-spec go together'],
+      [
+        ['train', '--env-file', join(EXAMPLE, 'point-mass.wgsl'), '--env-spec', spec],
+        '--env-spec: env-spec.obsDim: must be an integer from 1 to 256',
+      ],
+      [['train', '--env', 'cartpole', '--lqr', spec], '--lqr (an LQR configuration file) needs --env lqr'],
+      [['train', '--env', 'lqr', '--lqr', spec], '--lqr: "name" is not an LQR field'],
+      [['check-env', '--env', 'cartpole'], '--vectors is required'],
+      [['check-env', '--env', 'cartpole', '--vectors', spec], '"single" must be a non-empty array'],
+      [['train', '--env', 'pendulum', '--log-std', '9'], '--log-std must be a number in [-10, 5]'],
+    ];
+    for (const [args, message] of cases) {
+      const run = cli(...args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain(message);
+    }
+  });
+});

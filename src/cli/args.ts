@@ -50,7 +50,9 @@ function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeo
       string | boolean | undefined
     >;
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify.*$/s, '');
+    // Keep node's hint for negative numbers ("--log-std=-1"); drop its other boilerplate.
+    const text = (error as Error).message;
+    const message = /starting with a dash/.test(text) ? text.replace(/\s+/g, ' ') : text.replace(/\. To specify.*$/s, '');
     throw new UsageError(message);
   }
 }
