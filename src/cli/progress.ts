@@ -8,11 +8,15 @@ export interface Progress {
   stop(): void;
 }
 
-const fmt = (x: number, digits = 1) => x.toFixed(digits);
+// Integers as integers (CartPole's returns), others with one decimal; never "-0".
+const fmt = (x: number, digits = 1) => {
+  const text = x.toFixed(Number.isInteger(x) ? 0 : digits);
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+};
 
 export function iterationLine(s: IterationStats): string {
   return (
-    `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn, 0)}, max ${fmt(s.maxReturn, 0)})  ` +
+    `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn)}, max ${fmt(s.maxReturn)})  ` +
     `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s`
   );
 }
