@@ -35,8 +35,9 @@ export async function evaluate(args: EvalArgs): Promise<number> {
     else {
       console.log(`adapter: ${trainer.adapterName}`);
       console.log(
-        `${policy.env}: mean return ${s.meanReturn.toFixed(1)} over ${args.episodes} episodes (min ${s.minReturn}, max ${s.maxReturn}), ` +
-          `mean length ${s.meanLength.toFixed(1)}, ${args.deterministic ? 'greedy actions' : 'sampled actions'}, ${seconds.toFixed(1)} s`,
+        `${policy.env}: mean return ${s.meanReturn.toFixed(1)} over ${args.episodes} episodes (min ${s.minReturn.toFixed(1)}, ` +
+          `max ${s.maxReturn.toFixed(1)}), mean length ${s.meanLength.toFixed(1)}, ` +
+          `${args.deterministic ? (policy.action.kind === 'categorical' ? 'greedy actions' : 'mean actions') : 'sampled actions'}, ${seconds.toFixed(1)} s`,
       );
     }
     return 0;
