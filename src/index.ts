@@ -3,8 +3,19 @@
 export type { Batch } from './algo/batch.js';
 export type { BaselineKind, TrainerOptions } from './algo/options.js';
 export { createTrainer, type IterationStats, Trainer } from './algo/trainer.js';
-export type { EnvironmentDescriptor } from './envs/environment.js';
+export {
+  checkEnvironment,
+  type EnvCheckReport,
+  type ReferenceTransition,
+  resetEnvironment,
+  type StepCase,
+  type StepResult,
+  stepEnvironment,
+} from './envs/checkEnvironment.js';
+export type { ActionSpace, EnvironmentDescriptor, ReferenceDynamics } from './envs/environment.js';
+export { defaultLqrConfig, type LqrConfig, linearPolicyReturn, lqrEnvironment, optimalCost } from './envs/lqr.js';
 export { builtInEnvironments } from './envs/registry.js';
+export { environmentFromSpec, validateEnvironment } from './envs/userEnvironment.js';
 export { ReinforceError, type ReinforceErrorCode } from './errors.js';
 export { type AcquiredDevice, type RequestDeviceOptions, requestDevice } from './gpu/device.js';
 export { initialPolicy, type PolicyFile, type PolicyLayer, validatePolicy } from './policy/policyFile.js';
