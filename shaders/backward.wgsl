@@ -35,6 +35,14 @@ override TRAJECTORY_GRAD_SQ: bool = false;
 
 fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
 
+fn loadAction(sample: u32) -> Action {
+  var words: array<u32, ACTION_WORDS>;
+  for (var k = 0u; k < ACTION_WORDS; k++) {
+    words[k] = actions[sample * ACTION_WORDS + k];
+  }
+  return actionFromWords(words);
+}
+
 const NO_SLOT: u32 = 0xFFFFFFFFu;
 
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;

@@ -3,6 +3,7 @@
 export type { Batch } from './algo/batch.js';
 export type { BaselineKind, TrainerOptions } from './algo/options.js';
 export { createTrainer, type IterationStats, Trainer } from './algo/trainer.js';
+export { createWatch, Watch } from './algo/watch.js';
 export {
   checkEnvironment,
   type EnvCheckReport,
@@ -18,4 +19,11 @@ export { builtInEnvironments } from './envs/registry.js';
 export { environmentFromSpec, validateEnvironment } from './envs/userEnvironment.js';
 export { ReinforceError, type ReinforceErrorCode } from './errors.js';
 export { type AcquiredDevice, type RequestDeviceOptions, requestDevice } from './gpu/device.js';
-export { initialPolicy, type PolicyFile, type PolicyLayer, validatePolicy } from './policy/policyFile.js';
+export {
+  initialPolicy,
+  type PolicyFile,
+  type PolicyLayer,
+  policyActivation,
+  policyHidden,
+  validatePolicy,
+} from './policy/policyFile.js';

@@ -5,7 +5,7 @@
 //   alias Action                         what envStep receives
 //   const ACTION_WORDS: u32              u32 words per stored action
 //   fn actionWord(a: Action, k: u32) -> u32   word k of the stored form
-//   fn loadAction(sample: u32) -> Action      reads the kernel's `actions: array<u32>` binding
+//   fn actionFromWords(w: array<u32, ACTION_WORDS>) -> Action   and back
 
 alias Action = u32;
 const ACTION_WORDS: u32 = 1u;
@@ -14,6 +14,6 @@ fn actionWord(action: Action, k: u32) -> u32 {
   return action;
 }
 
-fn loadAction(sample: u32) -> Action {
-  return actions[sample];
+fn actionFromWords(words: array<u32, ACTION_WORDS>) -> Action {
+  return words[0];
 }

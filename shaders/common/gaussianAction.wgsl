@@ -10,10 +10,10 @@ fn actionWord(action: Action, k: u32) -> u32 {
   return bitcast<u32>(action[k]);
 }
 
-fn loadAction(sample: u32) -> Action {
+fn actionFromWords(words: array<u32, ACTION_WORDS>) -> Action {
   var action: Action;
   for (var k = 0u; k < ACTION_DIM; k++) {
-    action[k] = bitcast<f32>(actions[sample * ACTION_WORDS + k]);
+    action[k] = bitcast<f32>(words[k]);
   }
   return action;
 }

@@ -46,6 +46,9 @@ fn uniform4(bits: vec4u) -> vec4f {
 const STREAM_RESET: u32 = 0u;
 const STREAM_STEP: u32 = 1u;   // the policy's action draw at each step
 const STREAM_ENV: u32 = 2u;    // the environment's own randomness at each step
+const STREAM_WATCH_RESET: u32 = 3u; // shaders/watch.wgsl: its agents' resets, actions and environment draws
+const STREAM_WATCH_STEP: u32 = 4u;
+const STREAM_WATCH_ENV: u32 = 5u;
 
 // The random draw for (environment, time step, iteration, stream) under the run's seed.
 fn randomUniform4(seed: u32, env: u32, step: u32, iteration: u32, stream: u32) -> vec4f {

@@ -52,7 +52,7 @@ export class Trainer {
   private readonly bindGroups: TrainerBindGroups;
   private readonly statsReader: StatsReader;
   private readonly startTime: number;
-  private lastResolved = 0;
+  private readonly throughput = new Throughput();
   private destroyed = false;
   private lostMessage: string | undefined;
   private readonly initial: PolicyFile;
@@ -267,8 +267,7 @@ export class Trainer {
     if (error) throw new ReinforceError('GPU_VALIDATION', `GPU validation error: ${error.message}`);
     this.assertUsable();
     const now = performance.now();
-    const busy = Math.max(1e-6, (now - Math.max(submitted, this.lastResolved)) / 1000);
-    this.lastResolved = now;
+    const stepsPerSecond = this.throughput.record(submitted, now, raw.envSteps);
     return {
       iter: raw.iteration + 1,
       envSteps: raw.envSteps,
@@ -279,7 +278,7 @@ export class Trainer {
       gradNorm: raw.gradNorm,
       entropy: raw.entropy,
       seconds: (now - this.startTime) / 1000,
-      stepsPerSecond: raw.envSteps / busy,
+      stepsPerSecond,
     };
   }
 
@@ -339,6 +338,15 @@ export class Trainer {
     await this.device.queue.onSubmittedWorkDone();
   }
 
+  /**
+   * One of the trainer's GPU buffers by its WGSL binding name, for kernels that run beside the trainer and read
+   * its state (src/algo/watch.ts reads "config" and "policyParams"). Never destroy or resize it.
+   */
+  sharedBuffer(name: 'config' | 'policyParams'): GPUBuffer {
+    this.assertUsable();
+    return this.buffers[name] as GPUBuffer;
+  }
+
   /** Raw access for tests and tools: a copy of one of the trainer's buffers (by its WGSL binding name). */
   async readRaw(name: string): Promise<ArrayBuffer> {
     const buffer = this.buffers[name];
@@ -360,6 +368,41 @@ export class Trainer {
     for (const buffer of Object.values(this.buffers)) buffer.destroy();
     this.statsReader.destroy();
     if (this.ownsDevice) this.device.destroy();
+  }
+}
+
+/**
+ * Environment steps per second of GPU time, over the last few iterations that ran back to back (each submitted
+ * before the previous one's statistics arrived). Statistics can arrive in bursts (several map callbacks in one
+ * task), so one iteration's own interval can be near zero; a window of up to 8 iterations smooths that out.
+ */
+class Throughput {
+  private readonly history: { submitted: number; resolved: number; envSteps: number }[] = [];
+  private recorded = 0;
+
+  record(submitted: number, resolved: number, envSteps: number): number {
+    this.history.push({ submitted, resolved, envSteps });
+    this.recorded++;
+    if (this.history.length > 9) this.history.shift();
+    let steps = 0;
+    let start = resolved;
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const entry = this.history[i] as (typeof this.history)[number];
+      const previous = this.history[i - 1];
+      if (!previous) {
+        // The oldest entry kept: its start is known only if it was the trainer's first iteration.
+        if (this.recorded === this.history.length) {
+          steps += entry.envSteps;
+          start = entry.submitted;
+        }
+        break;
+      }
+      steps += entry.envSteps;
+      start = Math.max(entry.submitted, previous.resolved);
+      // The GPU may have idled before this iteration was submitted: the window starts here.
+      if (entry.submitted > previous.resolved) break;
+    }
+    return steps / Math.max(1e-6, (resolved - start) / 1000);
   }
 }
 

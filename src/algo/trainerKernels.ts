@@ -75,6 +75,21 @@ export function kernelsNeeded(baseline: BaselineKind, normalizeAdvantages: boole
 /** Compiled kernels: the ones the trainer's options need (see kernelsNeeded). */
 export type CompiledKernels = Partial<TrainerKernels>;
 
+/** Constants every kernel that runs the policy in an environment reads: the layout, the head, the environment. */
+export function policyKernelPrelude(
+  layout: PolicyLayout,
+  env: EnvironmentDescriptor,
+  horizon: number,
+  learnLogStd: boolean,
+): string {
+  return [
+    '// ---- constants from the host (src/policy/layout.ts, src/envs/environmentSource.ts, src/algo/trainerKernels.ts)',
+    layoutConstants(layout),
+    environmentConstants(env, learnLogStd),
+    wgslConstants({ u32: { HORIZON: horizon } }),
+  ].join('\n');
+}
+
 export async function createTrainerKernels(
   device: GPUDevice,
   layout: PolicyLayout,
@@ -84,12 +99,8 @@ export async function createTrainerKernels(
 ): Promise<CompiledKernels> {
   const { backward, partialCount } = shape;
   const prelude = [
-    '// ---- constants from the host (src/policy/layout.ts, src/envs/environmentSource.ts, src/algo/trainerKernels.ts)',
-    layoutConstants(layout),
-    environmentConstants(env, shape.learnLogStd),
-    wgslConstants({
-      u32: { HORIZON: shape.horizon, BACKWARD_TILE: backward.tile, BLOCKS_PER_INVOCATION: backward.blocksPerInvocation },
-    }),
+    policyKernelPrelude(layout, env, shape.horizon, shape.learnLogStd),
+    wgslConstants({ u32: { BACKWARD_TILE: backward.tile, BLOCKS_PER_INVOCATION: backward.blocksPerInvocation } }),
   ].join('\n');
   const splices = await environmentSplices(env);
   await assertEnvironmentInterface(env, (splices.env as { source: string }).source);

@@ -33,15 +33,21 @@ interface ReflectedType {
   count?: number;
 }
 
-function reflectBindings(code: string, entryPoint: string, label: string): KernelBinding[] {
+/** The buffer bindings an entry point uses, read from its WGSL (group 0 only). */
+export function reflectBindings(
+  code: string,
+  entryPoint: string,
+  label: string,
+  stage: 'compute' | 'vertex' | 'fragment' = 'compute',
+): KernelBinding[] {
   let reflect: WgslReflect;
   try {
     reflect = new WgslReflect(code);
   } catch (error) {
     throw new ReinforceError('SHADER', `${label}: WGSL could not be parsed: ${(error as Error).message}`);
   }
-  const entry = reflect.entry.compute.find((e: { name: string }) => e.name === entryPoint);
-  if (!entry) throw new ReinforceError('SHADER', `${label}: no compute entry point named ${entryPoint}`);
+  const entry = reflect.entry[stage].find((e: { name: string }) => e.name === entryPoint);
+  if (!entry) throw new ReinforceError('SHADER', `${label}: no ${stage} entry point named ${entryPoint}`);
   const bindings: KernelBinding[] = [];
   for (const resource of entry.resources) {
     if (resource.group !== 0) throw new ReinforceError('SHADER', `${label}: only bind group 0 is supported`);
@@ -158,29 +164,37 @@ export class Kernel {
 
   /** A bind group from buffers named as the WGSL names its bindings; checks usage and size first. */
   bind(buffers: Record<string, GPUBuffer>): GPUBindGroup {
-    const entries: GPUBindGroupEntry[] = [];
-    for (const b of this.bindings) {
-      const buffer = buffers[b.name];
-      if (!buffer) throw new ReinforceError('BINDING', `${this.label}: no buffer given for binding "${b.name}"`);
-      const needed = b.kind === 'uniform' ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE;
-      if ((buffer.usage & needed) === 0) {
-        const usage = b.kind === 'uniform' ? 'UNIFORM' : 'STORAGE';
-        throw new ReinforceError('BINDING', `${this.label}: buffer for "${b.name}" lacks GPUBufferUsage.${usage}`);
-      }
-      if (buffer.size < b.minSize) {
-        throw new ReinforceError(
-          'BINDING',
-          `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes; the declaration needs at least ${b.minSize}`,
-        );
-      }
-      if (b.stride > 0 && buffer.size % b.stride !== 0) {
-        throw new ReinforceError(
-          'BINDING',
-          `${this.label}: buffer for "${b.name}" is ${buffer.size} bytes, not a whole number of ${b.stride}-byte elements`,
-        );
-      }
-      entries.push({ binding: b.binding, resource: { buffer } });
-    }
+    const entries = bindingEntries(this.label, this.bindings, buffers);
     return this.device.createBindGroup({ label: this.label, layout: this.layout, entries });
   }
+}
+
+/** Bind group entries for buffers named as the WGSL names its bindings; refuses one that lacks usage or size. */
+export function bindingEntries(
+  label: string,
+  bindings: KernelBinding[],
+  buffers: Record<string, GPUBuffer>,
+): GPUBindGroupEntry[] {
+  return bindings.map((b) => {
+    const buffer = buffers[b.name];
+    if (!buffer) throw new ReinforceError('BINDING', `${label}: no buffer given for binding "${b.name}"`);
+    const needed = b.kind === 'uniform' ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE;
+    if ((buffer.usage & needed) === 0) {
+      const usage = b.kind === 'uniform' ? 'UNIFORM' : 'STORAGE';
+      throw new ReinforceError('BINDING', `${label}: buffer for "${b.name}" lacks GPUBufferUsage.${usage}`);
+    }
+    if (buffer.size < b.minSize) {
+      throw new ReinforceError(
+        'BINDING',
+        `${label}: buffer for "${b.name}" is ${buffer.size} bytes; the declaration needs at least ${b.minSize}`,
+      );
+    }
+    if (b.stride > 0 && buffer.size % b.stride !== 0) {
+      throw new ReinforceError(
+        'BINDING',
+        `${label}: buffer for "${b.name}" is ${buffer.size} bytes, not a whole number of ${b.stride}-byte elements`,
+      );
+    }
+    return { binding: b.binding, resource: { buffer } };
+  });
 }

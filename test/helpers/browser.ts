@@ -1,0 +1,41 @@
+// Headless Chromium (Debian's, through puppeteer-core) on SwiftShader, and the demo served by Vite on 127.0.0.1
+// (a secure context, which WebGPU needs). Flags from ../shared/webgpu-on-cpu.md.
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-vulkan=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--use-angle=swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--window-size=1400,1000',
+    ],
+    defaultViewport: { width: 1400, height: 1000 },
+  });
+}
+
+/** The demo's dev server on a free port of 127.0.0.1; close() it when done. */
+export async function serveDemo(): Promise<{ server: ViteDevServer; url: string }> {
+  const server = await createServer({
+    configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+    logLevel: 'silent',
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the demo server has no port');
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
