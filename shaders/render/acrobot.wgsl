@@ -17,7 +17,7 @@ fn vertexMain(@builtin(vertex_index) v: u32, @builtin(instance_index) agent: u32
   var p: vec2f;
   var color: vec4f;
   if (part == 0u) {
-    p = box(vec2f(0.0, length), vec2f(0.95, 0.01), 0.0, c);
+    p = box(vec2f(0.0, length), vec2f(0.95, 0.02), 0.0, c);
     color = vec4f(0.55, 0.58, 0.62, 1.0);
   } else if (part == 1u) {
     p = segment(pivot, elbow, 0.05, c);
