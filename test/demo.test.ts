@@ -89,15 +89,38 @@ describe('browser demo', () => {
     await statsUntil(page, (s) => s.status === 'paused', 120_000);
 
     const good = join(dir, 'acrobot-policy.json');
-    writeFileSync(good, JSON.stringify(initialPolicy({ env: 'acrobot', obsDim: 6, action: { kind: 'categorical', n: 3 }, hidden: [8], activation: 'tanh', seed: 2 })));
+    writeFileSync(
+      good,
+      JSON.stringify(
+        initialPolicy({
+          env: 'acrobot',
+          obsDim: 6,
+          action: { kind: 'categorical', n: 3 },
+          hidden: [8],
+          activation: 'tanh',
+          seed: 2,
+        }),
+      ),
+    );
     const input = await page.$('#load');
     await input?.uploadFile(good);
-    await page.waitForFunction(() => document.getElementById('policy-message')?.textContent?.startsWith('Loaded'), { timeout: 120_000 });
+    await page.waitForFunction(() => document.getElementById('policy-message')?.textContent?.startsWith('Loaded'), {
+      timeout: 120_000,
+    });
     expect((await readStats(page)).env).toBe('acrobot');
     expect(await page.$eval('#env', (e) => (e as HTMLSelectElement).value)).toBe('acrobot');
 
     const corrupt = join(dir, 'corrupt-policy.json');
-    writeFileSync(corrupt, JSON.stringify({ format: 'webgpu-reinforce.policy', version: 1, env: 'cartpole', obsDim: 4, action: { kind: 'categorical', n: 2 } }));
+    writeFileSync(
+      corrupt,
+      JSON.stringify({
+        format: 'webgpu-reinforce.policy',
+        version: 1,
+        env: 'cartpole',
+        obsDim: 4,
+        action: { kind: 'categorical', n: 2 },
+      }),
+    );
     await (await page.$('#load'))?.uploadFile(corrupt);
     await page.waitForFunction(() => document.getElementById('policy-message')?.classList.contains('error'), { timeout: 30_000 });
     const text = await page.$eval('#policy-message', (e) => e.textContent ?? '');
