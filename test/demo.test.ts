@@ -102,7 +102,7 @@ describe('browser demo', () => {
         }),
       ),
     );
-    const input = await page.$('#load');
+    const input = await page.$('input#load');
     await input?.uploadFile(good);
     await page.waitForFunction(() => document.getElementById('policy-message')?.textContent?.startsWith('Loaded'), {
       timeout: 120_000,
@@ -121,7 +121,7 @@ describe('browser demo', () => {
         action: { kind: 'categorical', n: 2 },
       }),
     );
-    await (await page.$('#load'))?.uploadFile(corrupt);
+    await (await page.$('input#load'))?.uploadFile(corrupt);
     await page.waitForFunction(() => document.getElementById('policy-message')?.classList.contains('error'), { timeout: 30_000 });
     const text = await page.$eval('#policy-message', (e) => e.textContent ?? '');
     expect(text).toContain('Could not load the policy');
