@@ -1,6 +1,7 @@
 // The public API: what an embedding app imports.
 
 export type { Batch } from './algo/batch.js';
+export type { ImportanceKind } from './algo/offPolicy.js';
 export type { BaselineKind, TrainerOptions } from './algo/options.js';
 export { createTrainer, type IterationStats, Trainer } from './algo/trainer.js';
 export { createWatch, Watch } from './algo/watch.js';

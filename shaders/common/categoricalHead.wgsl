@@ -5,6 +5,8 @@
 //   struct PolicySample { action, logProb, entropy }
 //   fn policySample(u: vec4f, deterministic: bool) -> PolicySample
 //        draws a ~ pi(.|s) for the sample whose forward pass just ran, from four U(0,1) draws
+//   fn policyLogProb(action: Action) -> f32
+//        log pi(action|s) for the sample whose forward pass just ran
 //   fn policyGradient(action: Action) -> array<vec4f, HEAD_DELTA4>
 //        d log pi(action|s) / d(outputs) in the first OUTPUT4 vec4s, then d / d(the head's own parameters,
 //        HEAD_PARAM4 vec4s stored right after the last layer's bias); the categorical head has none.
@@ -30,4 +32,10 @@ fn policyGradient(action: Action) -> array<vec4f, HEAD_DELTA4> {
     gradient[a / 4u][a % 4u] = logitGradient[a];
   }
   return gradient;
+}
+
+// log pi(action|s) for the sample whose forward pass just ran (the importance weights' numerator).
+fn policyLogProb(action: Action) -> f32 {
+  let logits = mlpOutputs();
+  return logits[action] - categoricalLogSumExp(logits).y;
 }

@@ -12,7 +12,17 @@ struct Config {
   normalizeAdvantages: u32,
   baseline: u32,            // BASELINE_* below
   deterministic: u32,       // 1: act greedily (evaluation); 0: sample
+  importanceKind: u32,      // IMPORTANCE_* below (off-policy gradient steps, shaders/importance.wgsl)
+  importanceClip: f32,      // c > 0: weights truncated at c; 0: no truncation
+  importanceSelfNormalize: u32, // 1: weights divided by their mean over the trajectories alive at each step
+  padding: u32,
 }
+
+// Off-policy estimators (shaders/importance.wgsl has the formulas).
+const IMPORTANCE_PER_DECISION: u32 = 0u; // each reward weighted by the ratios up to its own step: unbiased
+const IMPORTANCE_TRAJECTORY: u32 = 1u;   // one weight, the whole trajectory's ratio product: unbiased
+const IMPORTANCE_RATIO: u32 = 2u;        // the step's own ratio only (the PPO-style first-order surrogate)
+const IMPORTANCE_PREFIX: u32 = 3u;       // the ratios up to t times A_t, future ratios dropped (approximation)
 
 const BASELINE_NONE: u32 = 0u;
 const BASELINE_MEAN: u32 = 1u;
@@ -43,4 +53,9 @@ struct IterationStats {
   meanLength: f32,
   gradNorm: f32,
   entropy: f32,
+  // Importance-sampling diagnostics of the iteration's last off-policy gradient step (0 when on-policy):
+  effectiveSampleSize: f32, // (sum w)^2 / sum w^2 over the weighted samples
+  weightedSamples: f32,     // how many samples were weighted
+  maxWeight: f32,
+  truncatedFraction: f32,   // share of weights cut at importanceClip (or at the overflow cap)
 }

@@ -56,3 +56,15 @@ fn policyGradient(action: Action) -> array<vec4f, HEAD_DELTA4> {
   }
   return gradient;
 }
+
+// log pi(action|s) for the sample whose forward pass just ran (the importance weights' numerator).
+fn policyLogProb(action: Action) -> f32 {
+  let mean = mlpOutputs();
+  let logStd = policyLogStd();
+  var logProb = 0.0;
+  for (var k = 0u; k < ACTION_DIM; k++) {
+    let z = (action[k] - mean[k]) * exp(-logStd[k]);
+    logProb += -0.5 * z * z - logStd[k] - LOG_SQRT_2PI;
+  }
+  return logProb;
+}

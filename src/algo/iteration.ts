@@ -5,6 +5,8 @@
 //   GRADIENT               backward.wgsl       (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
 //                          gradient.wgsl       fixed-order sum of the partials, its norm
 //   UPDATE NETWORK         adam.wgsl           Adam ascent step (optionally clipped)
+//   (off-policy: after the batch is copied into the replay, `epochs` steps over the replayed batches, each
+//    term weighted by importance.wgsl; see offPolicy.ts)
 //   STATISTICS             stats.wgsl          mean/min/max return, length, entropy; iteration += 1
 // Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
 import type { BaselineKind } from './options.js';
@@ -23,10 +25,9 @@ export interface IterationShape {
 const MAX_GROUPS = 65535;
 const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
 
-function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups) {
-  return (name: keyof TrainerKernels, groups: number) => {
+export function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups) {
+  return (name: keyof TrainerKernels, groups: number, bindGroup: GPUBindGroup | undefined = g[name]) => {
     const kernel = k[name];
-    const bindGroup = g[name];
     if (!kernel || !bindGroup) throw new Error(`kernel ${name} was not compiled for this trainer's options`);
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -34,7 +35,16 @@ function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerB
   };
 }
 
+export { groupsFor };
+
 export function encodeIteration(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
+  encodeSampling(pass, k, g, s);
+  encodeUpdate(pass, k, g, s);
+  encodeStatistics(pass, k, g);
+}
+
+/** COLLECT TRAJECTORIES, CALCULATE RETURNS, BASELINE, ADVANTAGE: a fresh batch with its A_it. */
+export function encodeSampling(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
   const dispatch = dispatcher(pass, k, g);
   const samples = s.numEnvs * s.horizon;
 
@@ -54,15 +64,20 @@ export function encodeIteration(pass: GPUComputePassEncoder, k: CompiledKernels,
     dispatch('advantageMoments', 1);
     dispatch('normalizeAdvantage', groupsFor(samples));
   }
+}
 
-  // GRADIENT, UPDATE NETWORK
+/** GRADIENT, UPDATE NETWORK: one on-policy gradient step on the fresh batch. */
+export function encodeUpdate(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
+  const dispatch = dispatcher(pass, k, g);
   dispatch('backwardGradient', s.partialCount);
   dispatch('reduceGradient', groupsFor(s.param4));
   dispatch('gradientNorm', 1);
   dispatch('adam', groupsFor(s.param4));
+}
 
-  // STATISTICS
-  dispatch('stats', 1);
+/** STATISTICS of the fresh batch; advances the iteration counter. */
+export function encodeStatistics(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups): void {
+  dispatcher(pass, k, g)('stats', 1);
 }
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */

@@ -7,6 +7,7 @@ import { invalidOption } from '../errors.js';
 import { describeAction } from '../policy/head.js';
 import type { Activation } from '../policy/layout.js';
 import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from '../policy/policyFile.js';
+import { type ImportanceKind, type OffPolicyOptions, resolveOffPolicy } from './offPolicy.js';
 
 export type BaselineKind = 'none' | 'mean' | 'perTimestep' | 'optimal';
 export const baselineKinds: readonly BaselineKind[] = ['none', 'mean', 'perTimestep', 'optimal'];
@@ -49,6 +50,16 @@ export interface TrainerOptions {
   logStd?: number;
   /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
   learnLogStd?: boolean;
+  /** Off-policy: gradient steps per fresh batch. Default 1 (on-policy REINFORCE). */
+  epochs?: number;
+  /** Off-policy: batches kept and reused, the fresh one included. Default 1. */
+  reuse?: number;
+  /** Off-policy importance weights: "per-decision" (default), "trajectory" or "ratio" (PPO-style first order). */
+  importance?: ImportanceKind;
+  /** Truncate importance weights at c (>= 1; biased, lower variance); 0: no truncation. Default 0. */
+  importanceClip?: number;
+  /** Divide the weights by their mean over the trajectories alive at each step. Default false. */
+  importanceSelfNormalize?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -71,6 +82,7 @@ export interface ResolvedOptions {
   envsPerGroup: number;
   logStd: number;
   learnLogStd: boolean;
+  offPolicy: OffPolicyOptions;
 }
 
 function integerIn(field: string, value: number, min: number, max: number): number {
@@ -136,5 +148,6 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
     envsPerGroup: integerIn('envsPerGroup', options.envsPerGroup ?? 16, 1, 256),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
+    offPolicy: resolveOffPolicy(options),
   };
 }

@@ -1,4 +1,4 @@
-// Asynchronous readback of the per-iteration statistics: each iteration copies its 32-byte stats block into
+// Asynchronous readback of the per-iteration statistics: each iteration copies its 48-byte stats block into
 // the next buffer of a small ring and maps it without waiting, so iteration k+1 can be queued while k's numbers
 // are still on their way.
 import { STATS_BYTES } from './trainerBuffers.js';
@@ -12,6 +12,10 @@ export interface RawStats {
   meanLength: number;
   gradNorm: number;
   entropy: number;
+  effectiveSampleSize: number;
+  weightedSamples: number;
+  maxWeight: number;
+  truncatedFraction: number;
 }
 
 export function decodeStats(data: ArrayBuffer): RawStats {
@@ -26,6 +30,10 @@ export function decodeStats(data: ArrayBuffer): RawStats {
     meanLength: f32[5] as number,
     gradNorm: f32[6] as number,
     entropy: f32[7] as number,
+    effectiveSampleSize: f32[8] as number,
+    weightedSamples: f32[9] as number,
+    maxWeight: f32[10] as number,
+    truncatedFraction: f32[11] as number,
   };
 }
 

@@ -7,7 +7,8 @@ import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
 import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
 import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
 import { assembleBatch, type Batch } from './batch.js';
-import { encodeEvaluation, encodeIteration } from './iteration.js';
+import { dispatcher, encodeEvaluation, encodeIteration, encodeSampling, encodeStatistics, groupsFor } from './iteration.js';
+import { IMPORTANCE_CODES, isOffPolicy, Replay, replayBufferSizes } from './offPolicy.js';
 import { type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
@@ -35,6 +36,13 @@ export interface IterationStats {
   seconds: number;
   /** Environment steps of this iteration over the time the GPU spent on it. */
   stepsPerSecond: number;
+  /** Off-policy only, for the iteration's last gradient step: (sum w)^2 / sum w^2 over the weighted samples. */
+  ess?: number;
+  /** ess over the number of weighted samples (1: all weights equal). */
+  essFraction?: number;
+  maxWeight?: number;
+  /** Share of weights truncated at importanceClip (or at the e^20 overflow cap). */
+  truncatedFraction?: number;
 }
 
 const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3 } as const;
@@ -49,6 +57,11 @@ export class Trainer {
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
+  private readonly replay: Replay | undefined;
+  /** GPU memory the off-policy replay takes (0 when on-policy). */
+  readonly replayBytes: number;
+  /** Iterations recorded so far (picks the replay slot). */
+  private stepsEncoded = 0;
   private readonly bindGroups: TrainerBindGroups;
   private readonly statsReader: StatsReader;
   private readonly startTime: number;
@@ -67,6 +80,8 @@ export class Trainer {
     partialCount: number;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
+    replay: Replay | undefined;
+    replayBytes: number;
     initial: PolicyFile;
     startTime: number;
   }) {
@@ -79,6 +94,8 @@ export class Trainer {
     this.partialCount = init.partialCount;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
+    this.replay = init.replay;
+    this.replayBytes = init.replayBytes;
     this.bindGroups = bindTrainerKernels(init.kernels, init.buffers);
     this.statsReader = new StatsReader(init.device);
     this.initial = init.initial;
@@ -105,21 +122,33 @@ export class Trainer {
         options.activation,
         headParameterCount(env.action),
       );
-      const maxEnvs = maxEnvsFor(device, layout, options.horizon);
+      const offPolicy = isOffPolicy(options.offPolicy) ? options.offPolicy : undefined;
+      const maxEnvs = Math.floor(maxEnvsFor(device, layout, options.horizon) / (offPolicy?.reuse ?? 1));
       if (options.numEnvs > maxEnvs) {
         throw invalidOption(
           'numEnvs',
-          `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}), got ${options.numEnvs}`,
+          `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}${offPolicy ? `, ${offPolicy.reuse} batches kept` : ''}), got ${options.numEnvs}`,
         );
       }
       const backward = backwardShape(device, layout, options.envsPerGroup);
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
-      const needed = kernelsNeeded(options.baseline, options.normalizeAdvantages);
+      const needed = kernelsNeeded(
+        options.baseline,
+        options.normalizeAdvantages,
+        offPolicy ? { selfNormalize: offPolicy.importanceSelfNormalize } : undefined,
+      );
       const kernels = await createTrainerKernels(
         device,
         layout,
         env,
-        { horizon: options.horizon, learnLogStd: options.learnLogStd, backward, partialCount },
+        {
+          horizon: options.horizon,
+          learnLogStd: options.learnLogStd,
+          backward,
+          partialCount,
+          numEnvs: options.numEnvs,
+          replayBatches: offPolicy?.reuse ?? 1,
+        },
         needed,
       );
       const sizes = bufferSizes({
@@ -130,7 +159,19 @@ export class Trainer {
         param4: layout.param4,
         partialCount,
       });
-      const buffers = createTrainerBuffers(device, sizes);
+      const replaySizes = offPolicy
+        ? replayBufferSizes({
+            numEnvs: options.numEnvs,
+            horizon: options.horizon,
+            obs4: Math.ceil(env.obsDim / 4),
+            actionWords: actionWords(env.action),
+            param4: layout.param4,
+            partialCount,
+            reuse: offPolicy.reuse,
+          })
+        : {};
+      const buffers = createTrainerBuffers(device, { ...sizes, ...replaySizes });
+      const replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
       const initial =
         options.policy ??
         initialPolicy({
@@ -153,6 +194,8 @@ export class Trainer {
         partialCount,
         buffers,
         kernels,
+        replay,
+        replayBytes: Object.values(replaySizes).reduce((a, b) => a + b, 0),
         initial,
         startTime,
       });
@@ -176,7 +219,7 @@ export class Trainer {
 
   private writeConfig(deterministic: boolean): void {
     const o = this.options;
-    writeConfig(this.device, this.buffers.config as GPUBuffer, {
+    const values = {
       numEnvs: o.numEnvs,
       seed: o.seed,
       gamma: o.gamma,
@@ -189,6 +232,14 @@ export class Trainer {
       normalizeAdvantages: o.normalizeAdvantages,
       baseline: BASELINE_CODES[o.baseline],
       deterministic,
+      importanceKind: IMPORTANCE_CODES[o.offPolicy.importance],
+      importanceClip: o.offPolicy.importanceClip,
+      importanceSelfNormalize: o.offPolicy.importanceSelfNormalize,
+    };
+    writeConfig(this.device, this.buffers.config as GPUBuffer, values);
+    // The replay's configs: the same settings over f filled slots, f N trajectories.
+    this.replay?.configs.forEach((config, f) => {
+      writeConfig(this.device, config, { ...values, numEnvs: (f + 1) * o.numEnvs });
     });
   }
 
@@ -200,17 +251,38 @@ export class Trainer {
   /** Records one whole iteration into the caller's encoder (no readback; statistics stay on the GPU). */
   encodeStep(encoder: GPUCommandEncoder): void {
     this.assertUsable();
-    const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
     const o = this.options;
-    encodeIteration(pass, this.kernels, this.bindGroups, {
+    const shape = {
       numEnvs: o.numEnvs,
       horizon: o.horizon,
       param4: this.layout.param4,
       partialCount: this.partialCount,
       baseline: o.baseline,
       normalizeAdvantages: o.normalizeAdvantages,
-    });
+    };
+    const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
+    if (!this.replay) {
+      encodeIteration(pass, this.kernels, this.bindGroups, shape);
+      pass.end();
+      this.stepsEncoded++;
+      return;
+    }
+    // Off-policy: sample, keep the batch in the replay, then `epochs` importance-weighted steps over the replay.
+    const { reuse } = o.offPolicy;
+    encodeSampling(pass, this.kernels, this.bindGroups, shape);
     pass.end();
+    this.replay.encodeCopy(encoder, this.stepsEncoded % reuse);
+    const filled = Math.min(this.stepsEncoded + 1, reuse);
+    const update = encoder.beginComputePass({ label: 'off-policy gradient steps' });
+    this.replay.encodeEpochs(dispatcher(update, this.kernels, this.bindGroups), filled, {
+      horizon: o.horizon,
+      envsPerGroup: o.envsPerGroup,
+      param4: this.layout.param4,
+      groupsFor,
+    });
+    encodeStatistics(update, this.kernels, this.bindGroups);
+    update.end();
+    this.stepsEncoded++;
   }
 
   /**
@@ -279,6 +351,14 @@ export class Trainer {
       entropy: raw.entropy,
       seconds: (now - this.startTime) / 1000,
       stepsPerSecond,
+      ...(this.replay && raw.weightedSamples > 0
+        ? {
+            ess: raw.effectiveSampleSize,
+            essFraction: raw.effectiveSampleSize / raw.weightedSamples,
+            maxWeight: raw.maxWeight,
+            truncatedFraction: raw.truncatedFraction,
+          }
+        : {}),
     };
   }
 
@@ -366,6 +446,7 @@ export class Trainer {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    this.replay?.destroy();
     this.statsReader.destroy();
     if (this.ownsDevice) this.device.destroy();
   }

@@ -1,8 +1,8 @@
 // Every GPU buffer one trainer owns, named as the WGSL bindings that read them, and their sizes.
 import type { PolicyLayout } from '../policy/layout.js';
 
-export const CONFIG_BYTES = 48;
-export const STATS_BYTES = 32;
+export const CONFIG_BYTES = 64;
+export const STATS_BYTES = 48;
 export const EPISODE_BYTES = 16;
 
 export interface BufferSizes {
@@ -76,6 +76,9 @@ export function writeConfig(
     normalizeAdvantages: boolean;
     baseline: number;
     deterministic: boolean;
+    importanceKind?: number;
+    importanceClip?: number;
+    importanceSelfNormalize?: boolean;
   },
 ): void {
   const data = new ArrayBuffer(CONFIG_BYTES);
@@ -93,5 +96,8 @@ export function writeConfig(
   u32[9] = values.normalizeAdvantages ? 1 : 0;
   u32[10] = values.baseline;
   u32[11] = values.deterministic ? 1 : 0;
+  u32[12] = values.importanceKind ?? 0;
+  f32[13] = values.importanceClip ?? 0;
+  u32[14] = values.importanceSelfNormalize ? 1 : 0;
   device.queue.writeBuffer(buffer, 0, data);
 }

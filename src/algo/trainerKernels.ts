@@ -51,10 +51,19 @@ export interface TrainerKernels {
   gradientNorm: Kernel;
   adam: Kernel;
   stats: Kernel;
+  importanceLogWeights: Kernel;
+  importanceSelfNormalize: Kernel;
+  importanceWeightedAdvantage: Kernel;
+  importanceStats: Kernel;
+  replayReduceGradient: Kernel;
 }
 
 /** The kernels an iteration with these options dispatches (only those are compiled). */
-export function kernelsNeeded(baseline: BaselineKind, normalizeAdvantages: boolean): (keyof TrainerKernels)[] {
+export function kernelsNeeded(
+  baseline: BaselineKind,
+  normalizeAdvantages: boolean,
+  offPolicy?: { selfNormalize: boolean },
+): (keyof TrainerKernels)[] {
   const needed: (keyof TrainerKernels)[] = [
     'rollout',
     'returns',
@@ -69,6 +78,10 @@ export function kernelsNeeded(baseline: BaselineKind, normalizeAdvantages: boole
   if (baseline === 'perTimestep') needed.push('perTimestepBaseline');
   if (baseline === 'optimal') needed.push('backwardTrajectoryGradSq', 'optimalBaseline');
   if (normalizeAdvantages) needed.push('advantageMoments', 'normalizeAdvantage');
+  if (offPolicy) {
+    needed.push('importanceLogWeights', 'importanceWeightedAdvantage', 'importanceStats', 'replayReduceGradient');
+    if (offPolicy.selfNormalize) needed.push('importanceSelfNormalize');
+  }
   return needed;
 }
 
@@ -94,7 +107,14 @@ export async function createTrainerKernels(
   device: GPUDevice,
   layout: PolicyLayout,
   env: EnvironmentDescriptor,
-  shape: { horizon: number; learnLogStd: boolean; backward: BackwardShape; partialCount: number },
+  shape: {
+    horizon: number;
+    learnLogStd: boolean;
+    backward: BackwardShape;
+    partialCount: number;
+    numEnvs: number;
+    replayBatches: number;
+  },
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
   const { backward, partialCount } = shape;
@@ -127,6 +147,11 @@ export async function createTrainerKernels(
     gradientNorm: ['gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }],
     adam: ['adam.wgsl', 'main', wg],
     stats: ['stats.wgsl', 'main', {}],
+    importanceLogWeights: ['importance.wgsl', 'logWeightsMain', wg],
+    importanceSelfNormalize: ['importance.wgsl', 'selfNormalize', wg],
+    importanceWeightedAdvantage: ['importance.wgsl', 'weightedAdvantage', { ...wg, BATCH_ENVS: shape.numEnvs }],
+    importanceStats: ['importance.wgsl', 'importanceStats', {}],
+    replayReduceGradient: ['gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount * shape.replayBatches }],
   };
   const entries = await Promise.all(
     needed.map(async (name) => {
@@ -145,10 +170,19 @@ export async function createTrainerKernels(
 
 export type TrainerBindGroups = Partial<Record<keyof TrainerKernels, GPUBindGroup>>;
 
+/** Kernels that read the replay (off-policy) and are bound per number of filled replay slots instead. */
+export const REPLAY_KERNELS: readonly (keyof TrainerKernels)[] = [
+  'importanceLogWeights',
+  'importanceSelfNormalize',
+  'importanceWeightedAdvantage',
+  'importanceStats',
+  'replayReduceGradient',
+];
+
 export function bindTrainerKernels(kernels: CompiledKernels, buffers: TrainerBuffers): TrainerBindGroups {
   const groups: TrainerBindGroups = {};
   for (const [name, kernel] of Object.entries(kernels) as [keyof TrainerKernels, Kernel][]) {
-    groups[name] = kernel.bind(buffers);
+    if (!REPLAY_KERNELS.includes(name)) groups[name] = kernel.bind(buffers);
   }
   return groups;
 }
