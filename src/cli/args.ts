@@ -1,6 +1,7 @@
 // Command-line parsing (node:util parseArgs) and validation: bad input is one line naming the flag and what
 // it accepts, and exit code 2.
 import { parseArgs } from 'node:util';
+import { type ImportanceKind, importanceKinds } from '../algo/offPolicy.js';
 import { type BaselineKind, baselineKinds } from '../algo/options.js';
 import { builtInEnvironments } from '../envs/registry.js';
 
@@ -33,6 +34,11 @@ export interface TrainArgs extends EnvironmentFlags {
   dumpBatch: string | undefined;
   logStd: number;
   fixedStd: boolean;
+  epochs: number;
+  reuse: number;
+  importance: ImportanceKind;
+  importanceClip: number;
+  importanceSelfNormalize: boolean;
 }
 
 export interface EvalArgs extends EnvironmentFlags {
@@ -120,7 +126,14 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     'dump-batch': { type: 'string' },
     'log-std': { type: 'string' },
     'fixed-std': { type: 'boolean' },
+    epochs: { type: 'string' },
+    reuse: { type: 'string' },
+    is: { type: 'string' },
+    'is-clip': { type: 'string' },
+    'is-self-normalize': { type: 'boolean' },
   });
+  const importance = ((v.is as string | undefined) ?? 'per-decision') as ImportanceKind;
+  if (!importanceKinds.includes(importance)) throw new UsageError(`--is must be one of ${importanceKinds.join(', ')}, got "${importance}"`);
   const environment = environmentFlags(v);
   const hiddenText = (v.hidden as string | undefined) ?? '32';
   const linear = hiddenText.trim() === '' || hiddenText.trim() === 'none';
@@ -157,6 +170,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     dumpBatch: v['dump-batch'] as string | undefined,
     logStd: real('log-std', v['log-std'] as string | undefined, 0, 'in [-10, 5]', (x) => x >= -10 && x <= 5),
     fixedStd: v['fixed-std'] === true,
+    epochs: integer('epochs', v.epochs as string | undefined, 1, 1, 64),
+    reuse: integer('reuse', v.reuse as string | undefined, 1, 1, 16),
+    importance,
+    importanceClip: real('is-clip', v['is-clip'] as string | undefined, 0, '>= 1 (0: no truncation)', (x) => x === 0 || x >= 1),
+    importanceSelfNormalize: v['is-self-normalize'] === true,
   };
 }
 

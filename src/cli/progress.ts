@@ -17,7 +17,10 @@ const fmt = (x: number, digits = 1) => {
 export function iterationLine(s: IterationStats): string {
   return (
     `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn)}, max ${fmt(s.maxReturn)})  ` +
-    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s`
+    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s` +
+    (s.essFraction === undefined
+      ? ''
+      : `  ESS ${(100 * s.essFraction).toFixed(1)}%  max w ${(s.maxWeight as number).toPrecision(3)}  truncated ${(100 * (s.truncatedFraction as number)).toFixed(1)}%`)
   );
 }
 

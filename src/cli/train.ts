@@ -30,6 +30,11 @@ export async function train(args: TrainArgs): Promise<number> {
     maxGradNorm: args.maxGradNorm,
     logStd: args.logStd,
     learnLogStd: !args.fixedStd,
+    epochs: args.epochs,
+    reuse: args.reuse,
+    importance: args.importance,
+    importanceClip: args.importanceClip,
+    importanceSelfNormalize: args.importanceSelfNormalize,
     policy,
   });
   const progress = args.json ? jsonProgress() : humanProgress(args.iters);
@@ -40,6 +45,14 @@ export async function train(args: TrainArgs): Promise<number> {
       `${o.numEnvs} environments, hidden ${o.hidden.join(',') || 'none (linear)'} ${o.activation}, ` +
       `${trainer.layout.parameterCount} parameters, lr ${o.lr}, baseline ${o.baseline}, reward-to-go ${o.rewardToGo ? 'on' : 'off'}, gamma ${o.gamma}, seed ${o.seed}`,
   );
+  const off = o.offPolicy;
+  if (off.epochs > 1 || off.reuse > 1) {
+    progress.log(
+      `off-policy: ${off.epochs} gradient steps per batch over the last ${off.reuse} batches, ${off.importance} weights` +
+        `${off.importanceClip > 0 ? ` truncated at ${off.importanceClip}` : ''}${off.importanceSelfNormalize ? ', self-normalised' : ''}; ` +
+        `replay ${(trainer.replayBytes / 2 ** 20).toFixed(1)} MiB of GPU memory`,
+    );
+  }
   try {
     let solved = false;
     let seconds = 0;
