@@ -9,7 +9,9 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTrainer, type ImportanceKind } from '../src/index.js';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string' }, 'max-iters': { type: 'string' }, envs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { seeds: { type: 'string' }, 'max-iters': { type: 'string' }, envs: { type: 'string' } },
+});
 const seeds = Array.from({ length: Number(values.seeds ?? 3) }, (_, i) => i + 1);
 const maxIters = Number(values['max-iters'] ?? 60);
 const numEnvs = Number(values.envs ?? 1024);
@@ -36,7 +38,14 @@ const runs: Run[] = [];
 let adapter = '';
 for (const config of configs) {
   for (const seed of seeds) {
-    const trainer = await createTrainer({ numEnvs, hidden: [32], seed, epochs: config.epochs, reuse: config.reuse, importance: config.importance });
+    const trainer = await createTrainer({
+      numEnvs,
+      hidden: [32],
+      seed,
+      epochs: config.epochs,
+      reuse: config.reuse,
+      importance: config.importance,
+    });
     adapter = trainer.adapterName;
     const start = performance.now();
     let envSteps = 0;
@@ -76,7 +85,8 @@ const summary = configs.map((c) => {
     medianEnvSteps: solved.length ? median(solved.map((r) => r.envSteps)) : null,
     medianIterations: solved.length ? median(solved.map((r) => r.iterations)) : null,
     medianSeconds: median(mine.map((r) => r.seconds)),
-    meanEssFraction: mine[0]?.meanEssFraction === null ? null : mine.reduce((a, r) => a + (r.meanEssFraction ?? 0), 0) / mine.length,
+    meanEssFraction:
+      mine[0]?.meanEssFraction === null ? null : mine.reduce((a, r) => a + (r.meanEssFraction ?? 0), 0) / mine.length,
   };
 });
 console.log('\n| config | solved | median env steps to 475 | median iterations | median seconds | mean ESS fraction |');
@@ -87,6 +97,12 @@ for (const s of summary) {
   );
 }
 const date = new Date().toISOString().slice(0, 10);
-const file = `bench/results/${date}-offpolicy-${adapter.split(' (')[0]?.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
-writeFileSync(file, `${JSON.stringify({ adapter, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}`, numEnvs, hidden: [32], maxIters, runs, summary }, null, 1)}\n`);
+const file = `bench/results/${date}-offpolicy-${adapter
+  .split(' (')[0]
+  ?.replace(/[^a-z0-9]+/gi, '-')
+  .toLowerCase()}.json`;
+writeFileSync(
+  file,
+  `${JSON.stringify({ adapter, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}`, numEnvs, hidden: [32], maxIters, runs, summary }, null, 1)}\n`,
+);
 console.log(`\nwritten ${file} (adapter ${adapter})`);

@@ -20,6 +20,7 @@
 #include "common/config.wgsl"
 #include "common/mlp.wgsl"
 #include "head"
+#include "common/loadAction.wgsl"
 
 override ENVS_PER_GROUP: u32 = 16u;
 override TRAJECTORY_GRAD_SQ: bool = false;
@@ -34,14 +35,6 @@ override TRAJECTORY_GRAD_SQ: bool = false;
 @group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
 
 fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
-
-fn loadAction(sample: u32) -> Action {
-  var words: array<u32, ACTION_WORDS>;
-  for (var k = 0u; k < ACTION_WORDS; k++) {
-    words[k] = actions[sample * ACTION_WORDS + k];
-  }
-  return actionFromWords(words);
-}
 
 const NO_SLOT: u32 = 0xFFFFFFFFu;
 

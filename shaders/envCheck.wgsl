@@ -5,6 +5,7 @@
 
 #include "common/philox.wgsl"
 #include "action"
+#include "common/loadAction.wgsl"
 #include "env"
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -16,14 +17,6 @@ override CASE_COUNT: u32 = 0u;
 @group(0) @binding(3) var<storage, read_write> nextStates: array<f32>;        // CASE_COUNT x STATE_DIM
 @group(0) @binding(4) var<storage, read_write> outcomes: array<vec2f>;        // (reward, terminated)
 @group(0) @binding(5) var<storage, read_write> nextObservations: array<vec4f>; // CASE_COUNT x OBS4
-
-fn loadAction(index: u32) -> Action {
-  var words: array<u32, ACTION_WORDS>;
-  for (var k = 0u; k < ACTION_WORDS; k++) {
-    words[k] = actions[index * ACTION_WORDS + k];
-  }
-  return actionFromWords(words);
-}
 
 fn loadState(index: u32) -> EnvState {
   var v: array<f32, STATE_DIM>;

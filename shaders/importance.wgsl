@@ -21,6 +21,7 @@
 #include "common/config.wgsl"
 #include "common/mlp.wgsl"
 #include "head"
+#include "common/loadAction.wgsl"
 #include "common/workgroupReduce.wgsl"
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -48,14 +49,6 @@ const LOG_WEIGHT_CAP: f32 = 20.0;
 
 fn policyWeight(q: u32) -> vec4f {
   return policyParams[q];
-}
-
-fn loadAction(sample: u32) -> Action {
-  var words: array<u32, ACTION_WORDS>;
-  for (var k = 0u; k < ACTION_WORDS; k++) {
-    words[k] = actions[sample * ACTION_WORDS + k];
-  }
-  return actionFromWords(words);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

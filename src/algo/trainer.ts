@@ -151,25 +151,16 @@ export class Trainer {
         },
         needed,
       );
-      const sizes = bufferSizes({
+      const sizing = {
         numEnvs: options.numEnvs,
         horizon: options.horizon,
         obs4: Math.ceil(env.obsDim / 4),
         actionWords: actionWords(env.action),
         param4: layout.param4,
         partialCount,
-      });
-      const replaySizes = offPolicy
-        ? replayBufferSizes({
-            numEnvs: options.numEnvs,
-            horizon: options.horizon,
-            obs4: Math.ceil(env.obsDim / 4),
-            actionWords: actionWords(env.action),
-            param4: layout.param4,
-            partialCount,
-            reuse: offPolicy.reuse,
-          })
-        : {};
+      };
+      const sizes = bufferSizes(sizing);
+      const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
       const buffers = createTrainerBuffers(device, { ...sizes, ...replaySizes });
       const replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
       const initial =
@@ -248,11 +239,9 @@ export class Trainer {
     if (this.lostMessage !== undefined) throw new ReinforceError('DEVICE_LOST', `the GPU device was lost: ${this.lostMessage}`);
   }
 
-  /** Records one whole iteration into the caller's encoder (no readback; statistics stay on the GPU). */
-  encodeStep(encoder: GPUCommandEncoder): void {
-    this.assertUsable();
+  private iterationShape() {
     const o = this.options;
-    const shape = {
+    return {
       numEnvs: o.numEnvs,
       horizon: o.horizon,
       param4: this.layout.param4,
@@ -260,6 +249,13 @@ export class Trainer {
       baseline: o.baseline,
       normalizeAdvantages: o.normalizeAdvantages,
     };
+  }
+
+  /** Records one whole iteration into the caller's encoder (no readback; statistics stay on the GPU). */
+  encodeStep(encoder: GPUCommandEncoder): void {
+    this.assertUsable();
+    const o = this.options;
+    const shape = this.iterationShape();
     const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
     if (!this.replay) {
       encodeIteration(pass, this.kernels, this.bindGroups, shape);

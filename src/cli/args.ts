@@ -133,7 +133,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     'is-self-normalize': { type: 'boolean' },
   });
   const importance = ((v.is as string | undefined) ?? 'per-decision') as ImportanceKind;
-  if (!importanceKinds.includes(importance)) throw new UsageError(`--is must be one of ${importanceKinds.join(', ')}, got "${importance}"`);
+  if (!importanceKinds.includes(importance))
+    throw new UsageError(`--is must be one of ${importanceKinds.join(', ')}, got "${importance}"`);
   const environment = environmentFlags(v);
   const hiddenText = (v.hidden as string | undefined) ?? '32';
   const linear = hiddenText.trim() === '' || hiddenText.trim() === 'none';
