@@ -28,3 +28,4 @@ export {
   policyHidden,
   validatePolicy,
 } from './policy/policyFile.js';
+export { type ActOptions, createPolicyRunner, PolicyRunner, type PolicyRunnerOptions } from './policy/policyRunner.js';
