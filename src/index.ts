@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // The public API: what an embedding app imports.
 
 export type { Batch } from './algo/batch.js';

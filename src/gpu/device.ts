@@ -35,7 +35,14 @@ export function describeAdapter(info: GPUAdapterInfo): { adapterName: string; is
 }
 
 async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | null> {
-  const webgpu = await import('webgpu');
+  // Node only, and an optional peer dependency: a variable specifier keeps bundlers from resolving it.
+  const specifier = 'webgpu';
+  let webgpu: typeof import('webgpu');
+  try {
+    webgpu = await import(/* @vite-ignore */ specifier);
+  } catch {
+    throw new ReinforceError('NO_ADAPTER', 'running in Node needs the "webgpu" package (Dawn): npm install webgpu');
+  }
   if (typeof globalThis.GPUBufferUsage === 'undefined') {
     Object.assign(globalThis, webgpu.globals);
   }

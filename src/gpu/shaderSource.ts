@@ -1,7 +1,9 @@
-// WGSL sources: shaders/*.wgsl, loaded as text (bundled by Vite in browser builds, read from disk in Node),
+// WGSL sources: shaders/*.wgsl, loaded as text (inlined in the built package, bundled by Vite in this
+// repository's browser builds, read from disk in Node),
 // and composed by a small include step: `#include "common/x.wgsl"` splices a file once; `#include "env"`
 // splices the environment the trainer runs. The host's constants (src/policy/layout.ts) come first.
 import { ReinforceError } from '../errors.js';
+import { bundledShaders } from './shaderBundle.js';
 
 type SourceMap = Record<string, string>;
 
@@ -23,7 +25,7 @@ function viteBundledSources(): SourceMap | undefined {
   }
 }
 
-const bundled = viteBundledSources();
+const bundled = bundledShaders ?? viteBundledSources();
 const diskCache = new Map<string, string>();
 
 /** The text of shaders/<name>. */
