@@ -21,6 +21,7 @@ export { builtInEnvironments } from './envs/registry.js';
 export { environmentFromSpec, validateEnvironment } from './envs/userEnvironment.js';
 export { ReinforceError, type ReinforceErrorCode } from './errors.js';
 export { type AcquiredDevice, type RequestDeviceOptions, requestDevice } from './gpu/device.js';
+export { liveBuffers } from './gpu/ownedBuffers.js';
 export {
   initialPolicy,
   type PolicyFile,

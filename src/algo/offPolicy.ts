@@ -7,6 +7,7 @@
 // written once). Nothing is read back and the host writes nothing per iteration.
 import { invalidOption } from '../errors.js';
 import type { Kernel } from '../gpu/kernel.js';
+import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { CONFIG_BYTES, EPISODE_BYTES, type TrainerBuffers } from './trainerBuffers.js';
 import type { CompiledKernels, TrainerKernels } from './trainerKernels.js';
 
@@ -93,7 +94,7 @@ export class Replay {
   private readonly groups: Partial<Record<keyof TrainerKernels | 'replayBackward', GPUBindGroup>>[];
 
   constructor(
-    device: GPUDevice,
+    private readonly device: GPUDevice,
     kernels: CompiledKernels,
     private readonly buffers: TrainerBuffers,
     private readonly options: OffPolicyOptions,
@@ -102,7 +103,7 @@ export class Replay {
     private readonly slotBytes: Record<string, number>,
   ) {
     this.configs = Array.from({ length: options.reuse }, (_, f) =>
-      device.createBuffer({
+      ownedBuffer(device, {
         label: `replayConfig${f + 1}`,
         size: CONFIG_BYTES,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -176,6 +177,6 @@ export class Replay {
   }
 
   destroy(): void {
-    for (const config of this.configs) config.destroy();
+    for (const config of this.configs) releaseBuffer(this.device, config);
   }
 }

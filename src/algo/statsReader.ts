@@ -1,6 +1,8 @@
 // Asynchronous readback of the per-iteration statistics: each iteration copies its 48-byte stats block into
 // the next buffer of a small ring and maps it without waiting, so iteration k+1 can be queued while k's numbers
 // are still on their way.
+
+import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { STATS_BYTES } from './trainerBuffers.js';
 
 export interface RawStats {
@@ -50,9 +52,12 @@ export class StatsReader {
   private readonly pending: (Promise<void> | undefined)[];
   private next = 0;
 
-  constructor(device: GPUDevice, size = 3) {
+  constructor(
+    private readonly device: GPUDevice,
+    size = 3,
+  ) {
     this.ring = Array.from({ length: size }, (_, i) =>
-      device.createBuffer({
+      ownedBuffer(device, {
         label: `statsReadback${i}`,
         size: STATS_BYTES,
         usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -92,6 +97,6 @@ export class StatsReader {
   }
 
   destroy(): void {
-    for (const buffer of this.ring) buffer.destroy();
+    for (const buffer of this.ring) releaseBuffer(this.device, buffer);
   }
 }

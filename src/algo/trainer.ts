@@ -2,6 +2,7 @@
 // Follow one iteration from step() into encodeIteration() (iteration.ts), which names each kernel it runs.
 import { invalidOption, ReinforceError } from '../errors.js';
 import { describeAdapter, requestDevice } from '../gpu/device.js';
+import { releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
 import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
@@ -358,6 +359,11 @@ export class Trainer {
     };
   }
 
+  /** The current parameters as a policy file: `await trainer.policy` (the same as readPolicy()). */
+  get policy(): Promise<PolicyFile> {
+    return this.readPolicy();
+  }
+
   /** The current parameters as a policy file. */
   async readPolicy(): Promise<PolicyFile> {
     this.assertUsable();
@@ -441,7 +447,7 @@ export class Trainer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    for (const buffer of Object.values(this.buffers)) releaseBuffer(this.device, buffer);
     this.replay?.destroy();
     this.statsReader.destroy();
     if (this.ownsDevice) this.device.destroy();

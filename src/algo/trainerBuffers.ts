@@ -1,4 +1,6 @@
 // Every GPU buffer one trainer owns, named as the WGSL bindings that read them, and their sizes.
+
+import { ownedBuffer } from '../gpu/ownedBuffers.js';
 import type { PolicyLayout } from '../policy/layout.js';
 
 export const CONFIG_BYTES = 64;
@@ -55,7 +57,7 @@ export function createTrainerBuffers(device: GPUDevice, sizes: Record<string, nu
   const buffers: TrainerBuffers = {};
   for (const [name, size] of Object.entries(sizes)) {
     const usage = name === 'config' ? GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST : USAGE();
-    buffers[name] = device.createBuffer({ label: name, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+    buffers[name] = ownedBuffer(device, { label: name, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
   }
   return buffers;
 }

@@ -4,6 +4,7 @@
 import { environmentSplices } from '../envs/environmentSource.js';
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
+import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { composeShader } from '../gpu/shaderSource.js';
 import type { Trainer } from './trainer.js';
 import { policyKernelPrelude, WORKGROUP_SIZE } from './trainerKernels.js';
@@ -21,8 +22,10 @@ export class Watch {
   private readonly kernel: Kernel;
   private readonly bindGroup: GPUBindGroup;
   private destroyed = false;
+  private readonly device: GPUDevice;
 
   private constructor(init: {
+    device: GPUDevice;
     count: number;
     stateDim: number;
     states: GPUBuffer;
@@ -30,6 +33,7 @@ export class Watch {
     kernel: Kernel;
     bindGroup: GPUBindGroup;
   }) {
+    this.device = init.device;
     this.count = init.count;
     this.stateDim = init.stateDim;
     this.states = init.states;
@@ -59,15 +63,15 @@ export class Watch {
       constants: { WORKGROUP_SIZE, WATCH_COUNT: count },
     });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-    const states = device.createBuffer({ label: 'watchStates', size: Math.ceil((count * env.stateDim * 4) / 16) * 16, usage });
-    const agents = device.createBuffer({ label: 'watchAgents', size: count * WATCH_AGENT_BYTES, usage });
+    const states = ownedBuffer(device, { label: 'watchStates', size: Math.ceil((count * env.stateDim * 4) / 16) * 16, usage });
+    const agents = ownedBuffer(device, { label: 'watchAgents', size: count * WATCH_AGENT_BYTES, usage });
     const bindGroup = kernel.bind({
       config: trainer.sharedBuffer('config'),
       policyParams: trainer.sharedBuffer('policyParams'),
       watchAgents: agents,
       watchStates: states,
     });
-    return new Watch({ count, stateDim: env.stateDim, states, agents, kernel, bindGroup });
+    return new Watch({ device, count, stateDim: env.stateDim, states, agents, kernel, bindGroup });
   }
 
   /** Records one time step of every agent into the caller's encoder. */
@@ -88,8 +92,8 @@ export class Watch {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.states.destroy();
-    this.agents.destroy();
+    releaseBuffer(this.device, this.states);
+    releaseBuffer(this.device, this.agents);
   }
 }
 

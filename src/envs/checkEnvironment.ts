@@ -3,6 +3,7 @@
 // built-in environments, the user's for theirs. This is `webgpu-reinforce check-env`.
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
+import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { composeShader } from '../gpu/shaderSource.js';
 import { wgslConstants } from '../gpu/wgslConstants.js';
@@ -46,7 +47,7 @@ export interface EnvCheckReport {
 export const CHECK_TOLERANCE = 1e-4;
 
 function createBuffer(device: GPUDevice, bytes: number, data?: ArrayBufferView): GPUBuffer {
-  const buffer = device.createBuffer({
+  const buffer = ownedBuffer(device, {
     size: Math.max(16, Math.ceil(bytes / 16) * 16),
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
   });
@@ -95,7 +96,7 @@ async function runEnvCheck(
     const read = async (name: string) => new Float32Array(await readBuffer(device, buffers[name] as GPUBuffer));
     return { states: await read('nextStates'), outcomes: await read('outcomes'), observations: await read('nextObservations') };
   } finally {
-    for (const buffer of Object.values(buffers)) buffer.destroy();
+    for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
   }
 }
 

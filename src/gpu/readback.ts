@@ -1,6 +1,8 @@
+import { ownedBuffer, releaseBuffer } from './ownedBuffers.js';
+
 /** Copies `size` bytes of a GPU buffer into a new ArrayBuffer (for tests, dumps and saving; never per step). */
 export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = source.size): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = ownedBuffer(device, { label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(source, 0, staging, 0, size);
@@ -8,6 +10,6 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = so
     await staging.mapAsync(GPUMapMode.READ);
     return staging.getMappedRange().slice(0);
   } finally {
-    staging.destroy();
+    releaseBuffer(device, staging);
   }
 }

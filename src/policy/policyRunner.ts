@@ -3,6 +3,7 @@
 // caller created is destroyed or reconfigured; destroy() releases what the runner made.
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
+import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
 import { actionWords, headConstants, headFiles, headParameterCount, outputDim } from './head.js';
@@ -90,9 +91,9 @@ export class PolicyRunner {
     });
     const advance = await Kernel.create(device, { label: 'act.wgsl:advance', code, entryPoint: 'advance' });
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-    const params = device.createBuffer({ label: 'runner policyParams', size: layout.param4 * 16, usage });
+    const params = ownedBuffer(device, { label: 'runner policyParams', size: layout.param4 * 16, usage });
     device.queue.writeBuffer(params, 0, packParameters(layout, policy.layers, policy.logStd) as Float32Array<ArrayBuffer>);
-    const calls = device.createBuffer({ label: 'runner calls', size: 16, usage });
+    const calls = ownedBuffer(device, { label: 'runner calls', size: 16, usage });
     return new PolicyRunner(device, policy, kernel, advance, params, calls, seed);
   }
 
@@ -109,7 +110,7 @@ export class PolicyRunner {
     const key = `${count}/${deterministic}`;
     let buffer = this.uniforms.get(key);
     if (!buffer) {
-      buffer = this.device.createBuffer({
+      buffer = ownedBuffer(this.device, {
         label: 'runner act params',
         size: 16,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -122,7 +123,7 @@ export class PolicyRunner {
   }
 
   private forgetBindings(): void {
-    for (const buffer of this.uniforms.values()) buffer.destroy();
+    for (const buffer of this.uniforms.values()) releaseBuffer(this.device, buffer);
     this.uniforms.clear();
     this.bindings.clear();
   }
@@ -192,12 +193,12 @@ export class PolicyRunner {
       );
     const count = observations.length / this.obsDim;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-    const input = this.device.createBuffer({
+    const input = ownedBuffer(this.device, {
       label: 'runner act input',
       size: Math.ceil(observations.byteLength / 16) * 16,
       usage,
     });
-    const output = this.device.createBuffer({
+    const output = ownedBuffer(this.device, {
       label: 'runner act output',
       size: Math.ceil((count * this.actionWords * 4) / 16) * 16,
       usage,
@@ -215,8 +216,8 @@ export class PolicyRunner {
     } finally {
       // Bindings that name these buffers are gone with them.
       this.bindings.clear();
-      input.destroy();
-      output.destroy();
+      releaseBuffer(this.device, input);
+      releaseBuffer(this.device, output);
     }
   }
 
@@ -225,8 +226,8 @@ export class PolicyRunner {
     if (this.destroyed) return;
     this.destroyed = true;
     this.forgetBindings();
-    this.params.destroy();
-    this.calls.destroy();
+    releaseBuffer(this.device, this.params);
+    releaseBuffer(this.device, this.calls);
   }
 }
 
