@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // The public API: what an embedding app imports.
 
 export type { Batch } from './algo/batch.js';

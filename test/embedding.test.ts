@@ -2,17 +2,20 @@
 // released by destroy() (counted with liveBuffers); trainers and runners share one device without interfering;
 // no error reaches the caller's uncaptured-error handler.
 import { describe, expect, it } from 'vitest';
-import { createPolicyRunner, createTrainer, liveBuffers, type Trainer } from '../src/index.js';
 import { readBuffer } from '../src/gpu/readback.js';
+import { createPolicyRunner, createTrainer, liveBuffers, type Trainer } from '../src/index.js';
 import { testDevice } from './helpers/gpu.js';
 
-describe('embedding in a caller\'s app', () => {
-  it('200 create/step/destroy cycles on one device leave no library buffers and no errors; the caller\'s buffer still maps', async () => {
+describe("embedding in a caller's app", () => {
+  it("200 create/step/destroy cycles on one device leave no library buffers and no errors; the caller's buffer still maps", async () => {
     const device = await testDevice();
     const uncaptured: string[] = [];
     const onError = (event: Event) => uncaptured.push(String((event as GPUUncapturedErrorEvent).error?.message));
     device.addEventListener('uncapturederror', onError);
-    const mine = device.createBuffer({ size: 64, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const mine = device.createBuffer({
+      size: 64,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(mine, 0, new Float32Array(16).fill(3.5));
     const before = liveBuffers(device);
     let peak = 0;

@@ -7,7 +7,7 @@ import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
 import { actionWords, headConstants, headFiles, headParameterCount, outputDim } from './head.js';
-import { layoutConstants, packParameters, policyLayout } from './layout.js';
+import { layoutConstants, type PolicyLayout, packParameters, policyLayout } from './layout.js';
 import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from './policyFile.js';
 
 export interface PolicyRunnerOptions {
@@ -34,7 +34,7 @@ export class PolicyRunner {
   readonly obsDim: number;
   /** u32 or float32 words per action in the actions buffer. */
   readonly actionWords: number;
-  readonly policy: PolicyFile;
+  policy: PolicyFile;
   private readonly params: GPUBuffer;
   private readonly calls: GPUBuffer;
   private readonly advanceGroup: GPUBindGroup;
@@ -52,6 +52,7 @@ export class PolicyRunner {
     params: GPUBuffer,
     calls: GPUBuffer,
     private readonly seed: number,
+    private readonly layout: PolicyLayout,
   ) {
     this.policy = policy;
     this.obsDim = policy.obsDim;
@@ -94,7 +95,7 @@ export class PolicyRunner {
     const params = ownedBuffer(device, { label: 'runner policyParams', size: layout.param4 * 16, usage });
     device.queue.writeBuffer(params, 0, packParameters(layout, policy.layers, policy.logStd) as Float32Array<ArrayBuffer>);
     const calls = ownedBuffer(device, { label: 'runner calls', size: 16, usage });
-    return new PolicyRunner(device, policy, kernel, advance, params, calls, seed);
+    return new PolicyRunner(device, policy, kernel, advance, params, calls, seed, layout);
   }
 
   private idOf(buffer: GPUBuffer): number {
@@ -219,6 +220,25 @@ export class PolicyRunner {
       releaseBuffer(this.device, input);
       releaseBuffer(this.device, output);
     }
+  }
+
+  /** Swaps in new parameters of the same architecture (e.g. the latest of a trainer): no recompilation. */
+  updatePolicy(policy: PolicyFile): void {
+    if (this.destroyed) throw new ReinforceError('DESTROYED', 'this policy runner was destroyed');
+    const next = validatePolicy(policy);
+    const shape = (p: PolicyFile) => JSON.stringify([p.obsDim, p.action, p.layers.map((l) => [l.inDim, l.outDim, l.activation])]);
+    if (shape(next) !== shape(this.policy))
+      throw new ReinforceError(
+        'INVALID_POLICY',
+        'policy: updatePolicy needs the same observation size, action and layers as the runner was created with',
+        'policy',
+      );
+    this.device.queue.writeBuffer(
+      this.params,
+      0,
+      packParameters(this.layout, next.layers, next.logStd) as Float32Array<ArrayBuffer>,
+    );
+    this.policy = next;
   }
 
   /** Releases what the runner created (idempotent); the caller's device and buffers are untouched. */
