@@ -179,7 +179,9 @@ describe('variance of the importance-sampled estimators on longer episodes', () 
     };
     const perDecision = await totalVariance('per-decision');
     const trajectory = await totalVariance('trajectory');
-    console.log(`total variance of the gradient estimate: per-decision ${perDecision.toPrecision(3)}, trajectory ${trajectory.toPrecision(3)}`);
+    console.log(
+      `total variance of the gradient estimate: per-decision ${perDecision.toPrecision(3)}, trajectory ${trajectory.toPrecision(3)}`,
+    );
     expect(trajectory).toBeGreaterThan(1.5 * perDecision);
   });
 });
