@@ -76,7 +76,7 @@ describe('reflected bindings', () => {
       '3:returns:storage',
     ]);
     const storage = (size: number) => device.createBuffer({ size, usage: GPUBufferUsage.STORAGE });
-    const config = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM });
+    const config = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM });
     const ok = { config, rewards: storage(64), episodes: storage(64), returns: storage(64) };
     expect(kernel.bind(ok)).toBeTruthy();
     expect(() => kernel.bind({ ...ok, returns: undefined as unknown as GPUBuffer })).toThrow(
@@ -85,7 +85,7 @@ describe('reflected bindings', () => {
     expect(() => kernel.bind({ ...ok, config: storage(48) })).toThrow(/"config" lacks GPUBufferUsage.UNIFORM/);
     expect(() => kernel.bind({ ...ok, episodes: storage(24) })).toThrow(/not a whole number of 16-byte elements/);
     expect(() => kernel.bind({ ...ok, config: device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM }) })).toThrow(
-      /needs at least 48/,
+      /needs at least 64/,
     );
   });
 
