@@ -48,12 +48,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     for (var k = 0u; k < ACTION_WORDS; k++) {
       actions[sample * ACTION_WORDS + k] = actionWord(choice.action, k);
     }
-    // The environment's own draws, computed only if its envStep reads them (ENV_STEP_RANDOM, from the host).
-    var u = vec4f(0.5);
-    if (ENV_STEP_RANDOM) {
-      u = randomUniform4(config.seed, env, t, iteration, STREAM_ENV);
-    }
-    let outcome = envStep(&state, choice.action, u);
+    let outcome = envStep(&state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
     logProbs[sample] = choice.logProb;
     rewards[sample] = outcome.x;
     totalReward += outcome.x;

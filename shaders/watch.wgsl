@@ -48,11 +48,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   }
   mlpForward(envObserve(state));
   let choice = policySample(randomUniform4(config.seed, i, agent.step, agent.episode, STREAM_WATCH_STEP), config.deterministic == 1u);
-  var u = vec4f(0.5);
-  if (ENV_STEP_RANDOM) {
-    u = randomUniform4(config.seed, i, agent.step, agent.episode, STREAM_WATCH_ENV);
-  }
-  let outcome = envStep(&state, choice.action, u);
+  let outcome = envStep(&state, choice.action, randomUniform4(config.seed, i, agent.step, agent.episode, STREAM_WATCH_ENV));
   agent.episodeReturn += outcome.x;
   agent.step += 1u;
   if (outcome.y != 0.0 || agent.step >= HORIZON) {

@@ -1,9 +1,7 @@
 // Bad input is refused with an error that names the field and the allowed values; bindings are checked
 // against the WGSL declarations.
-
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { stepUsesRandomness } from '../src/envs/environmentSource.js';
 import { Kernel } from '../src/gpu/kernel.js';
 import { composeShader } from '../src/gpu/shaderSource.js';
 import { createTrainer, ReinforceError } from '../src/index.js';
@@ -117,18 +115,5 @@ describe('device acquisition', () => {
       if (saved === undefined) delete process.env.WEBGPU_REINFORCE_ICD;
       else process.env.WEBGPU_REINFORCE_ICD = saved;
     }
-  });
-});
-
-describe('environment randomness detection', () => {
-  it('computes the step draws only for an envStep that reads them (whatever the parameter is called)', () => {
-    const step = (body: string, name = 'u') =>
-      `fn envStep(s: ptr<function, EnvState>, action: Action, ${name}: vec4f) -> vec2f {\n  ${body}\n}`;
-    expect(stepUsesRandomness(step('return vec2f(0.0);'))).toBe(false);
-    expect(stepUsesRandomness(step('// u.x is not used\n  return vec2f(0.0);'))).toBe(false);
-    expect(stepUsesRandomness(step('if (true) { return vec2f(u.x); }\n  return vec2f(0.0);'))).toBe(true);
-    expect(stepUsesRandomness(step('return vec2f(draws.y, 0.0);', 'draws'))).toBe(true);
-    expect(stepUsesRandomness(step('let uu = 1.0;\n  return vec2f(uu);'))).toBe(false);
-    expect(stepUsesRandomness('fn somethingElse() {}')).toBe(true); // unknown: assume it does
   });
 });

@@ -1,12 +1,7 @@
 // The compute kernels of one training iteration, compiled for one policy layout and environment, with their
 // bind groups over the trainer's buffers. Each name below is the WGSL file (and entry point) that runs.
 import type { EnvironmentDescriptor } from '../envs/environment.js';
-import {
-  assertEnvironmentInterface,
-  environmentConstants,
-  environmentSplices,
-  stepUsesRandomness,
-} from '../envs/environmentSource.js';
+import { assertEnvironmentInterface, environmentConstants, environmentSplices } from '../envs/environmentSource.js';
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
 import { composeShader } from '../gpu/shaderSource.js';
@@ -97,7 +92,6 @@ export type CompiledKernels = Partial<TrainerKernels>;
 export function policyKernelPrelude(
   layout: PolicyLayout,
   env: EnvironmentDescriptor,
-  envSource: string,
   horizon: number,
   learnLogStd: boolean,
 ): string {
@@ -105,7 +99,7 @@ export function policyKernelPrelude(
     '// ---- constants from the host (src/policy/layout.ts, src/envs/environmentSource.ts, src/algo/trainerKernels.ts)',
     layoutConstants(layout),
     environmentConstants(env, learnLogStd),
-    wgslConstants({ u32: { HORIZON: horizon }, bool: { ENV_STEP_RANDOM: stepUsesRandomness(envSource) } }),
+    wgslConstants({ u32: { HORIZON: horizon } }),
   ].join('\n');
 }
 
@@ -124,11 +118,11 @@ export async function createTrainerKernels(
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
   const { backward, partialCount } = shape;
-  const splices = await environmentSplices(env);
   const prelude = [
-    policyKernelPrelude(layout, env, (splices.env as { source: string }).source, shape.horizon, shape.learnLogStd),
+    policyKernelPrelude(layout, env, shape.horizon, shape.learnLogStd),
     wgslConstants({ u32: { BACKWARD_TILE: backward.tile, BLOCKS_PER_INVOCATION: backward.blocksPerInvocation } }),
   ].join('\n');
+  const splices = await environmentSplices(env);
   await assertEnvironmentInterface(env, (splices.env as { source: string }).source);
   const sources = new Map<string, Promise<string>>();
   const source = (file: string) => {

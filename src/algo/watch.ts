@@ -54,10 +54,8 @@ export class Watch {
     if (!Number.isInteger(count) || count < 1 || count > 65536)
       throw new ReinforceError('INVALID_OPTION', `count: must be an integer from 1 to 65536, got ${count}`, 'count');
     const { device } = trainer;
-    const splices = await environmentSplices(env);
-    const envSource = (splices.env as { source: string }).source;
-    const prelude = policyKernelPrelude(trainer.layout, env, envSource, trainer.options.horizon, trainer.options.learnLogStd);
-    const code = await composeShader('watch.wgsl', { prelude, splices });
+    const prelude = policyKernelPrelude(trainer.layout, env, trainer.options.horizon, trainer.options.learnLogStd);
+    const code = await composeShader('watch.wgsl', { prelude, splices: await environmentSplices(env) });
     const kernel = await Kernel.create(device, {
       label: `watch.wgsl (${env.name})`,
       code,

@@ -84,25 +84,3 @@ export async function assertEnvironmentInterface(
     throw new ReinforceError('ENVIRONMENT', `environment "${env.name}" (${file}): ${problems.join('; ')}`, 'env');
   }
 }
-
-/**
- * Whether envStep reads its random draws (its third parameter). The rollout computes the draw (ten Philox
- * rounds per step) only then: compilers do not reliably drop the unused call, which cost CartPole a third of
- * its rollout speed on SwiftShader.
- */
-export function stepUsesRandomness(source: string): boolean {
-  const match = /fn\s+envStep\s*\(([^)]*)\)[^{]*\{/.exec(source);
-  if (!match) return true;
-  // Parameter names are the words before a colon (types such as ptr<function, EnvState> hold commas).
-  const parameter = [...(match[1] as string).matchAll(/(\w+)\s*:/g)][2]?.[1];
-  if (!parameter) return true;
-  let depth = 1;
-  let end = match.index + match[0].length;
-  while (end < source.length && depth > 0) {
-    if (source[end] === '{') depth++;
-    else if (source[end] === '}') depth--;
-    end++;
-  }
-  const body = source.slice(match.index + match[0].length, end - 1).replace(/\/\/.*$/gm, '');
-  return new RegExp(`\\b${parameter}\\b`).test(body);
-}
