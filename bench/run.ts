@@ -1,5 +1,6 @@
 // Benchmark: env-steps/s and GFLOP/s of the rollout alone and of whole training iterations (rollout, returns,
-// baseline, backward, Adam, statistics), on CartPole-v1, for a few sizes. Policies are trained ones from
+// baseline, backward, Adam, statistics), on CartPole-v1, for a few sizes, next to a peer: the same REINFORCE in
+// plain TypeScript (bench/peers/cpuReinforce.ts), same policy and batch, same run. Policies are trained ones from
 // bench/policies/ (so episodes are long, as in the late, expensive part of a run); a tiny learning rate keeps
 // them nearly fixed across repetitions. Warm-up excluded; medians of --reps repetitions.
 //   npm run bench -- [--quick] [--reps 3] [--json]
@@ -8,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTrainer, type PolicyFile } from '../src/index.js';
+import { CpuReinforce } from './peers/cpuReinforce.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, json: { type: 'boolean' } } });
 const reps = Number(values.reps ?? 3);
@@ -51,6 +53,18 @@ for (const w of workloads) {
     meanLength = s.meanLength;
   }
   trainer.destroy();
+  // Peer (a): the same algorithm in plain TypeScript on one CPU thread, same policy and batch.
+  const peerRollout: number[] = [];
+  const peerTrain: number[] = [];
+  if (policy) {
+    const peer = new CpuReinforce(policy, w.numEnvs, 1e-7, 1);
+    for (let r = 0; r < reps; r++) {
+      const e = peer.timeRollout();
+      peerRollout.push(e.envSteps / e.seconds);
+      const s = peer.timeIteration();
+      peerTrain.push(s.envSteps / s.seconds);
+    }
+  }
   const f = forwardFlops(w.hidden);
   // A training iteration does the rollout's forward pass, then per sample a recomputed forward pass, the
   // backpropagation W^T delta and the outer-product accumulation: about 4 forward passes in all.
@@ -64,6 +78,14 @@ for (const w of workloads) {
     rolloutGflops: (median(rollout) * f) / 1e9,
     trainStepsPerSecond: Math.round(median(train)),
     trainGflops: (median(train) * 4 * f) / 1e9,
+    peers: policy
+      ? {
+          'cpu-ts': {
+            rolloutStepsPerSecond: Math.round(median(peerRollout)),
+            trainStepsPerSecond: Math.round(median(peerTrain)),
+          },
+        }
+      : {},
   };
   rows.push(row);
   if (!values.json) {
@@ -72,6 +94,14 @@ for (const w of workloads) {
         `rollout ${row.rolloutStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.rolloutGflops.toFixed(2)} GFLOP/s  ` +
         `train ${row.trainStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.trainGflops.toFixed(2)} GFLOP/s`,
     );
+    if (policy) {
+      const cpu = row.peers['cpu-ts'] as { rolloutStepsPerSecond: number; trainStepsPerSecond: number };
+      console.log(
+        `   cpu-ts peer (plain TypeScript, 1 thread): rollout ${cpu.rolloutStepsPerSecond.toLocaleString('en-US')} env-steps/s ` +
+          `(engine ${(row.rolloutStepsPerSecond / cpu.rolloutStepsPerSecond).toFixed(2)}x), train ${cpu.trainStepsPerSecond.toLocaleString('en-US')} ` +
+          `(engine ${(row.trainStepsPerSecond / cpu.trainStepsPerSecond).toFixed(2)}x)`,
+      );
+    }
   }
 }
 
