@@ -1,6 +1,6 @@
 // Acrobot-v1 (Gymnasium 1.4.0, gymnasium/envs/classic_control/acrobot.py, "book" dynamics, RK4, dt 0.2):
 // descriptor and float64 reference dynamics for shaders/envs/acrobot.wgsl.
-import type { EnvironmentDescriptor, ReferenceDynamics, Transition } from './environment.js';
+import { clamp, type EnvironmentDescriptor, type ReferenceDynamics, type Transition } from './environment.js';
 
 const DT = 0.2;
 const L1 = 1.0;
@@ -36,7 +36,6 @@ function wrap(x: number): number {
   return y;
 }
 
-const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 const axpy = (y: readonly number[], a: number, x: readonly number[]) => y.map((v, i) => v + a * (x[i] as number));
 
 export function acrobotStep(state: readonly number[], action: number): Transition {

@@ -60,3 +60,5 @@ export const firstComponent = (action: number | readonly number[]) =>
   typeof action === 'number' ? action : (action[0] as number);
 
 export const isCategorical = (env: EnvironmentDescriptor) => env.action.kind === 'categorical';
+
+export const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);

@@ -1,6 +1,6 @@
 // MountainCarContinuous-v0 (Gymnasium 1.4.0, gymnasium/envs/classic_control/continuous_mountain_car.py):
 // descriptor and float64 reference dynamics for shaders/envs/mountainCarContinuous.wgsl.
-import { type EnvironmentDescriptor, firstComponent, type ReferenceDynamics } from './environment.js';
+import { clamp, type EnvironmentDescriptor, firstComponent, type ReferenceDynamics } from './environment.js';
 
 const MIN_POSITION = -1.2;
 const MAX_POSITION = 0.6;
@@ -8,8 +8,6 @@ const MAX_SPEED = 0.07;
 const GOAL_POSITION = 0.45;
 const GOAL_VELOCITY = 0;
 const POWER = 0.0015;
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 
 const reference: ReferenceDynamics = {
   reset: (u) => [-0.6 + 0.2 * (u[0] as number), 0],

@@ -1,6 +1,6 @@
 // Pendulum-v1 (Gymnasium 1.4.0, gymnasium/envs/classic_control/pendulum.py): descriptor and float64
 // reference dynamics for shaders/envs/pendulum.wgsl.
-import { type EnvironmentDescriptor, firstComponent, type ReferenceDynamics } from './environment.js';
+import { clamp, type EnvironmentDescriptor, firstComponent, type ReferenceDynamics } from './environment.js';
 
 const G = 10;
 const M = 1;
@@ -9,7 +9,6 @@ const DT = 0.05;
 const MAX_SPEED = 8;
 const MAX_TORQUE = 2;
 
-const clamp = (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi);
 /** ((x + pi) % (2 pi)) - pi with Python's floored modulo. */
 const angleNormalize = (x: number) => x + Math.PI - 2 * Math.PI * Math.floor((x + Math.PI) / (2 * Math.PI)) - Math.PI;
 

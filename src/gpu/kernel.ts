@@ -84,6 +84,37 @@ function shaderModule(device: GPUDevice, code: string, label: string): GPUShader
   return module;
 }
 
+/**
+ * A pipeline made inside a validation error scope, so its errors stay inside the library instead of reaching the
+ * caller's uncaptured-error handler. The scope is pushed and popped with no await between, so pipelines compiled
+ * concurrently never share one; the module is made inside it too. Failures become SHADER errors naming the
+ * original WGSL file and line.
+ */
+export async function createPipelineInScope<P>(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  makeModule: () => GPUShaderModule,
+  create: (module: GPUShaderModule) => Promise<P>,
+): Promise<P> {
+  device.pushErrorScope('validation');
+  const module = makeModule();
+  const created = create(module).then(
+    (pipeline) => ({ pipeline, failure: undefined }),
+    (failure: Error) => ({ pipeline: undefined, failure }),
+  );
+  const scope = device.popErrorScope();
+  const [{ pipeline, failure }, validation] = await Promise.all([created, scope]);
+  if (failure || validation || !pipeline) {
+    const details = await compileErrors(module, code);
+    throw new ReinforceError(
+      'SHADER',
+      `${label}: ${details || failure?.message || validation?.message || 'pipeline creation failed'}`,
+    );
+  }
+  return pipeline;
+}
+
 /** Compile errors with their WGSL lines, for a readable message. */
 async function compileErrors(module: GPUShaderModule, code: string): Promise<string> {
   const info = await module.getCompilationInfo();
@@ -138,27 +169,18 @@ export class Kernel {
         buffer: { type: b.kind, minBindingSize: b.minSize },
       })),
     });
-    // Errors stay inside the library: an error scope catches them instead of the caller's uncaptured-error
-    // handler. Push and pop with no await between, so kernels compiled concurrently never share a scope.
-    device.pushErrorScope('validation');
-    const module = shaderModule(device, code, label);
-    const created = device
-      .createComputePipelineAsync({
-        label,
-        layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
-        compute: { module, entryPoint, constants: toConstants(options.constants) },
-      })
-      .then(
-        (pipeline) => ({ pipeline, failure: undefined }),
-        (failure: Error) => ({ pipeline: undefined, failure }),
-      );
-    const validation = device.popErrorScope();
-    const [{ pipeline, failure }, validationError] = await Promise.all([created, validation]);
-    if (failure || validationError || !pipeline) {
-      const details = await compileErrors(module, code);
-      const reason = details || failure?.message || validationError?.message || 'pipeline creation failed';
-      throw new ReinforceError('SHADER', `${label}: ${reason}`);
-    }
+    const pipeline = await createPipelineInScope(
+      device,
+      label,
+      code,
+      () => shaderModule(device, code, label),
+      (module) =>
+        device.createComputePipelineAsync({
+          label,
+          layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
+          compute: { module, entryPoint, constants: toConstants(options.constants) },
+        }),
+    );
     return new Kernel(device, label, bindings, layout, pipeline);
   }
 

@@ -1,8 +1,6 @@
 // A render pipeline whose bind group layout is read from its WGSL (vertex and fragment entry points, wgsl_reflect),
 // like Kernel for compute: buffers are bound by the names the shader gives them and checked against them.
-import { ReinforceError } from '../errors.js';
-import { bindingEntries, type KernelBinding, reflectBindings } from './kernel.js';
-import { originOf } from './shaderSource.js';
+import { bindingEntries, createPipelineInScope, type KernelBinding, reflectBindings } from './kernel.js';
 
 export interface RenderKernelOptions {
   label: string;
@@ -51,27 +49,20 @@ export class RenderKernel {
         buffer: { type: b.kind, minBindingSize: b.minSize },
       })),
     });
-    device.pushErrorScope('validation');
-    const module = device.createShaderModule({ label, code });
-    const created = device
-      .createRenderPipelineAsync({
-        label,
-        layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
-        vertex: { module, entryPoint: vertex },
-        fragment: { module, entryPoint: fragment, targets: [{ format: options.format }] },
-        primitive: { topology: options.topology ?? 'triangle-list' },
-      })
-      .then(
-        (pipeline) => ({ pipeline, failure: undefined }),
-        (failure: Error) => ({ pipeline: undefined, failure }),
-      );
-    const scope = device.popErrorScope();
-    const [{ pipeline, failure }, validation] = await Promise.all([created, scope]);
-    if (!pipeline || failure || validation) {
-      const info = await module.getCompilationInfo();
-      const details = info.messages.filter((m) => m.type === 'error').map((m) => `${originOf(code, m.lineNum)}: ${m.message}`);
-      throw new ReinforceError('SHADER', `${label}: ${details.join('; ') || failure?.message || validation?.message}`);
-    }
+    const pipeline = await createPipelineInScope(
+      device,
+      label,
+      code,
+      () => device.createShaderModule({ label, code }),
+      (module) =>
+        device.createRenderPipelineAsync({
+          label,
+          layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
+          vertex: { module, entryPoint: vertex },
+          fragment: { module, entryPoint: fragment, targets: [{ format: options.format }] },
+          primitive: { topology: options.topology ?? 'triangle-list' },
+        }),
+    );
     return new RenderKernel(device, label, bindings, layout, pipeline);
   }
 
