@@ -4,6 +4,7 @@
 export type { Batch } from './algo/batch.js';
 export type { ImportanceKind } from './algo/offPolicy.js';
 export type { BaselineKind, TrainerOptions } from './algo/options.js';
+export type { IterationProfile, KernelTime } from './algo/profile.js';
 export { createTrainer, type IterationStats, Trainer } from './algo/trainer.js';
 export { createWatch, Watch } from './algo/watch.js';
 export {
@@ -21,7 +22,7 @@ export { builtInEnvironments } from './envs/registry.js';
 export { environmentFromSpec, validateEnvironment } from './envs/userEnvironment.js';
 export { ReinforceError, type ReinforceErrorCode } from './errors.js';
 export { type AcquiredDevice, type RequestDeviceOptions, requestDevice } from './gpu/device.js';
-export { liveBuffers } from './gpu/ownedBuffers.js';
+export { liveBufferBytes, liveBuffers, peakBufferBytes } from './gpu/ownedBuffers.js';
 export {
   initialPolicy,
   type PolicyFile,

@@ -25,27 +25,39 @@ export interface IterationShape {
 const MAX_GROUPS = 65535;
 const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
 
-export function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups) {
-  return (name: keyof TrainerKernels, groups: number, bindGroup: GPUBindGroup | undefined = g[name]) => {
-    const kernel = k[name];
-    if (!kernel || !bindGroup) throw new Error(`kernel ${name} was not compiled for this trainer's options`);
-    pass.setPipeline(kernel.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(groups);
-  };
+/** Records one kernel dispatch (its bind group defaults to the kernel's own). */
+export type Dispatch = (name: keyof TrainerKernels, groups: number, bindGroup?: GPUBindGroup) => void;
+
+/** Sets the pipeline and bind group of a named kernel in `pass` and dispatches it. */
+export function encodeDispatch(
+  pass: GPUComputePassEncoder,
+  k: CompiledKernels,
+  g: TrainerBindGroups,
+  name: keyof TrainerKernels,
+  groups: number,
+  bindGroup: GPUBindGroup | undefined = g[name],
+): void {
+  const kernel = k[name];
+  if (!kernel || !bindGroup) throw new Error(`kernel ${name} was not compiled for this trainer's options`);
+  pass.setPipeline(kernel.pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(groups);
+}
+
+export function dispatcher(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups): Dispatch {
+  return (name, groups, bindGroup) => encodeDispatch(pass, k, g, name, groups, bindGroup);
 }
 
 export { groupsFor };
 
-export function encodeIteration(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
-  encodeSampling(pass, k, g, s);
-  encodeUpdate(pass, k, g, s);
-  encodeStatistics(pass, k, g);
+export function encodeIteration(dispatch: Dispatch, s: IterationShape): void {
+  encodeSampling(dispatch, s);
+  encodeUpdate(dispatch, s);
+  encodeStatistics(dispatch);
 }
 
 /** COLLECT TRAJECTORIES, CALCULATE RETURNS, BASELINE, ADVANTAGE: a fresh batch with its A_it. */
-export function encodeSampling(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
-  const dispatch = dispatcher(pass, k, g);
+export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   const samples = s.numEnvs * s.horizon;
 
   // COLLECT TRAJECTORIES, CALCULATE RETURNS
@@ -67,8 +79,7 @@ export function encodeSampling(pass: GPUComputePassEncoder, k: CompiledKernels, 
 }
 
 /** GRADIENT, UPDATE NETWORK: one on-policy gradient step on the fresh batch. */
-export function encodeUpdate(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, s: IterationShape): void {
-  const dispatch = dispatcher(pass, k, g);
+export function encodeUpdate(dispatch: Dispatch, s: IterationShape): void {
   dispatch('backwardGradient', s.partialCount);
   dispatch('reduceGradient', groupsFor(s.param4));
   dispatch('gradientNorm', 1);
@@ -76,13 +87,12 @@ export function encodeUpdate(pass: GPUComputePassEncoder, k: CompiledKernels, g:
 }
 
 /** STATISTICS of the fresh batch; advances the iteration counter. */
-export function encodeStatistics(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups): void {
-  dispatcher(pass, k, g)('stats', 1);
+export function encodeStatistics(dispatch: Dispatch): void {
+  dispatch('stats', 1);
 }
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */
-export function encodeEvaluation(pass: GPUComputePassEncoder, k: CompiledKernels, g: TrainerBindGroups, numEnvs: number): void {
-  const dispatch = dispatcher(pass, k, g);
+export function encodeEvaluation(dispatch: Dispatch, numEnvs: number): void {
   dispatch('rollout', groupsFor(numEnvs));
   dispatch('returns', groupsFor(numEnvs));
   dispatch('stats', 1);

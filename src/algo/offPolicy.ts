@@ -8,6 +8,7 @@
 import { invalidOption } from '../errors.js';
 import type { Kernel } from '../gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
+import type { Dispatch } from './iteration.js';
 import { CONFIG_BYTES, EPISODE_BYTES, type TrainerBuffers } from './trainerBuffers.js';
 import type { CompiledKernels, TrainerKernels } from './trainerKernels.js';
 
@@ -85,8 +86,6 @@ const SLOT_COPIES: [string, string][] = [
   ['rewards', 'replayRewards'],
   ['advantageMoments', 'replayMoments'],
 ];
-
-type Dispatch = (name: keyof TrainerKernels, groups: number, bindGroup?: GPUBindGroup) => void;
 
 export class Replay {
   readonly configs: GPUBuffer[];

@@ -8,9 +8,11 @@ import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
 import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
 import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
 import { assembleBatch, type Batch } from './batch.js';
-import { dispatcher, encodeEvaluation, encodeIteration, encodeSampling, encodeStatistics, groupsFor } from './iteration.js';
+import { type DispatchTarget, recordingTarget, singlePassTarget, timestampedTarget } from './dispatchTarget.js';
+import { encodeEvaluation, encodeIteration, encodeSampling, encodeStatistics, groupsFor } from './iteration.js';
 import { IMPORTANCE_CODES, isOffPolicy, Replay, replayBufferSizes } from './offPolicy.js';
 import { type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
+import { type IterationProfile, PassTimer, timeOnClock } from './profile.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { Throughput } from './throughput.js';
 import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
@@ -255,32 +257,77 @@ export class Trainer {
 
   /** Records one whole iteration into the caller's encoder (no readback; statistics stay on the GPU). */
   encodeStep(encoder: GPUCommandEncoder): void {
+    this.encodeStepInto(encoder, singlePassTarget(encoder, this.kernels, this.bindGroups, 'reinforce iteration'));
+  }
+
+  /** One iteration's dispatches into `target` (one pass when training, a pass per dispatch when profiling). */
+  encodeStepInto(encoder: GPUCommandEncoder, target: DispatchTarget): void {
     this.assertUsable();
     const o = this.options;
     const shape = this.iterationShape();
-    const pass = encoder.beginComputePass({ label: 'reinforce iteration' });
     if (!this.replay) {
-      encodeIteration(pass, this.kernels, this.bindGroups, shape);
-      pass.end();
+      encodeIteration(target.dispatch, shape);
+      target.flush();
       this.stepsEncoded++;
       return;
     }
     // Off-policy: sample, keep the batch in the replay, then `epochs` importance-weighted steps over the replay.
     const { reuse } = o.offPolicy;
-    encodeSampling(pass, this.kernels, this.bindGroups, shape);
-    pass.end();
+    encodeSampling(target.dispatch, shape);
+    target.flush();
     this.replay.encodeCopy(encoder, this.stepsEncoded % reuse);
     const filled = Math.min(this.stepsEncoded + 1, reuse);
-    const update = encoder.beginComputePass({ label: 'off-policy gradient steps' });
-    this.replay.encodeEpochs(dispatcher(update, this.kernels, this.bindGroups), filled, {
+    this.replay.encodeEpochs(target.dispatch, filled, {
       horizon: o.horizon,
       envsPerGroup: o.envsPerGroup,
       param4: this.layout.param4,
       groupsFor,
     });
-    encodeStatistics(update, this.kernels, this.bindGroups);
-    update.end();
+    encodeStatistics(target.dispatch);
+    target.flush();
     this.stepsEncoded++;
+  }
+
+  /** Whether this trainer's device may time passes on the GPU (the "timestamp-query" feature). */
+  get hasTimestamps(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  /**
+   * One training iteration, timed kernel by kernel: on the GPU with timestamp queries where the device has the
+   * "timestamp-query" feature (each dispatch then gets a compute pass of its own), else on the CPU clock, each
+   * dispatch submitted alone and awaited (labelled "cpu-clock": it includes submission overhead).
+   */
+  async profileStep(): Promise<IterationProfile> {
+    this.assertUsable();
+    if (!this.hasTimestamps && this.replay)
+      throw new ReinforceError(
+        'INVALID_OPTION',
+        'profileStep: CPU-clock profiling times on-policy trainers only (offPolicy.reuse 1, epochs 1)',
+        'offPolicy',
+      );
+    const slot = await this.statsReader.reserve();
+    if (this.hasTimestamps) {
+      const timer = new PassTimer(this.device);
+      const encoder = this.device.createCommandEncoder({ label: 'profiled step' });
+      const target = timestampedTarget(encoder, this.kernels, this.bindGroups, timer.querySet);
+      try {
+        this.encodeStepInto(encoder, target);
+        timer.encodeResolve(encoder, target.names.length);
+      } catch (error) {
+        slot.release();
+        timer.destroy();
+        throw error;
+      }
+      const stats = await this.submitAndRead(encoder, slot);
+      return { clock: 'gpu-timestamps', kernels: await timer.read(target.names), stats };
+    }
+    const recording = recordingTarget();
+    encodeIteration(recording.dispatch, this.iterationShape());
+    this.stepsEncoded++;
+    const kernels = await timeOnClock(this.device, this.kernels, this.bindGroups, recording.recorded);
+    const stats = await this.submitAndRead(this.device.createCommandEncoder({ label: 'profiled step statistics' }), slot);
+    return { clock: 'cpu-clock', kernels, stats };
   }
 
   /**
@@ -314,9 +361,9 @@ export class Trainer {
     this.writeConfig(options.deterministic ?? false);
     const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
     encoder.clearBuffer(this.buffers.stats as GPUBuffer);
-    const pass = encoder.beginComputePass({ label: 'evaluation' });
-    encodeEvaluation(pass, this.kernels, this.bindGroups, this.options.numEnvs);
-    pass.end();
+    const target = singlePassTarget(encoder, this.kernels, this.bindGroups, 'evaluation');
+    encodeEvaluation(target.dispatch, this.options.numEnvs);
+    target.flush();
     const stats = this.submitAndRead(encoder, slot);
     this.writeConfig(false);
     return stats;

@@ -14,6 +14,8 @@ export interface RequestDeviceOptions {
   /** Skip the real adapter and use SwiftShader (Node only). */
   forceFallback?: boolean;
   powerPreference?: GPUPowerPreference;
+  /** Ask for the "timestamp-query" feature when the adapter has it (default true): per-kernel GPU timing. */
+  timestampQueries?: boolean;
 }
 
 /** Debian/Ubuntu's chromium package ships SwiftShader's Vulkan driver here. */
@@ -92,7 +94,10 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
     adapter = null;
   }
   if (!adapter) throw new ReinforceError('NO_ADAPTER', INSTALL_HINT);
-  const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter) });
+  // Timestamp queries let Trainer.profileStep time each kernel on the GPU; nothing else depends on them.
+  const timestamps = (options.timestampQueries ?? true) && adapter.features.has('timestamp-query');
+  const requiredFeatures: GPUFeatureName[] = timestamps ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter), requiredFeatures });
   device.lost.then((info) => {
     if (info.reason !== 'destroyed') console.error(`webgpu-reinforce: GPU device lost: ${info.message}`);
   });

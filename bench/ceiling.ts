@@ -1,0 +1,77 @@
+// The benchmark's ceiling: GFLOP/s of a register-tiled matmul (shaders/bench/matmulTiled.wgsl) on the same
+// adapter, in the same run, so the heavy kernels' achieved GFLOP/s can be read against what the adapter does
+// on the friendliest dense work. Runs in Node and in the browser.
+import { Kernel } from '../src/gpu/kernel.js';
+import { ownedBuffer, releaseBuffer } from '../src/gpu/ownedBuffers.js';
+import { readBuffer } from '../src/gpu/readback.js';
+import { loadShaderFile } from '../src/gpu/shaderSource.js';
+
+export interface MatmulResult {
+  m: number;
+  n: number;
+  k: number;
+  /** Median seconds of one product, GPU work finished. */
+  seconds: number;
+  gflops: number;
+}
+
+export interface MatmulRun {
+  /** C = A B, row-major, from the given A (m x k) and B (k x n). */
+  run(a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>): Promise<Float32Array>;
+  /** Times `reps` products on the resident inputs (after one warm-up) and returns the median. */
+  time(reps: number): Promise<MatmulResult>;
+  destroy(): void;
+}
+
+export async function createMatmul(device: GPUDevice, m: number, n: number, k: number): Promise<MatmulRun> {
+  if (m % 64 || n % 64 || k % 16 || m <= 0 || n <= 0 || k <= 0)
+    throw new RangeError(`matmul: m and n must be positive multiples of 64, k of 16 (got ${m} x ${n} x ${k})`);
+  const kernel = await Kernel.create(device, {
+    label: 'matmulTiled',
+    code: await loadShaderFile('bench/matmulTiled.wgsl'),
+    entryPoint: 'matmul',
+  });
+  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+  const buffers = {
+    dims: ownedBuffer(device, { label: 'dims', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+    a: ownedBuffer(device, { label: 'a', size: m * k * 4, usage: storage }),
+    b: ownedBuffer(device, { label: 'b', size: k * n * 4, usage: storage }),
+    c: ownedBuffer(device, { label: 'c', size: m * n * 4, usage: storage }),
+  };
+  device.queue.writeBuffer(buffers.dims, 0, new Uint32Array([m, n, k, 0]));
+  const bindGroup = kernel.bind(buffers);
+  const encodeProduct = () => {
+    const encoder = device.createCommandEncoder({ label: 'matmul' });
+    const pass = encoder.beginComputePass({ label: 'matmul' });
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(n / 64, m / 64);
+    pass.end();
+    return encoder.finish();
+  };
+  return {
+    async run(a, b) {
+      device.queue.writeBuffer(buffers.a, 0, a);
+      device.queue.writeBuffer(buffers.b, 0, b);
+      device.queue.writeBuffer(buffers.c, 0, new Float32Array(m * n).fill(Number.NaN));
+      device.queue.submit([encodeProduct()]);
+      return new Float32Array(await readBuffer(device, buffers.c));
+    },
+    async time(reps) {
+      device.queue.submit([encodeProduct()]);
+      await device.queue.onSubmittedWorkDone();
+      const seconds: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const start = performance.now();
+        device.queue.submit([encodeProduct()]);
+        await device.queue.onSubmittedWorkDone();
+        seconds.push((performance.now() - start) / 1000);
+      }
+      const median = [...seconds].sort((x, y) => x - y)[Math.floor(reps / 2)] as number;
+      return { m, n, k, seconds: median, gflops: (2 * m * n * k) / median / 1e9 };
+    },
+    destroy() {
+      for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
+    },
+  };
+}
