@@ -1,118 +1,388 @@
-// Benchmark: env-steps/s and GFLOP/s of the rollout alone and of whole training iterations (rollout, returns,
-// baseline, backward, Adam, statistics), on CartPole-v1, for a few sizes, next to a peer: the same REINFORCE in
-// plain TypeScript (bench/peers/cpuReinforce.ts), same policy and batch, same run. Policies are trained ones from
-// bench/policies/ (so episodes are long, as in the late, expensive part of a run); a tiny learning rate keeps
-// them nearly fixed across repetitions. Warm-up excluded; medians of --reps repetitions.
-//   npm run bench -- [--quick] [--reps 3] [--json]
-// Prints a table, writes bench/results/<date>-<adapter>.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// The benchmark suite. One run measures, on this machine's adapter:
+//   ceiling   GFLOP/s of a register-tiled matmul (bench/ceiling.ts), in Node and in Chromium;
+//   compare   CartPole-v1, MLP 64x64, N environments, on a bounded slice of every episode (the first --slice
+//             steps, the same for all): env-steps/s of the rollout alone and of whole training iterations for
+//             the engine (Node and Chromium) and every peer (bench/peers/): cpu-ts and jax-js-wasm in Node,
+//             tfjs-webgpu, tfjs-wasm and jax-js-webgpu in headless Chromium; ratios printed;
+//   scaling   the engine's time per iteration against N and against hidden width, per-kernel GPU time
+//             (timestamp queries; CPU clock where the adapter has none, labelled), kernel GFLOP/s against the
+//             ceiling, peak GPU buffer memory per environment;
+//   solve     time to solve CartPole-v1 (batch mean 475) from fresh policies, several seeds.
+// Writes bench/results/<date>-<adapter>.json, a chart (.html, and .png when Chromium ran); with --json the last
+// line printed is {"adapter","machine","workloads":[{env,numEnvs,hidden,phase,engine,peers}]}.
+//   npm run bench -- [--quick] [--json] [--reps 3] [--envs 256,1024,4096,16384] [--slice 50]
+//                    [--peers cpu-ts,jax-js-wasm,tfjs-webgpu,tfjs-wasm,jax-js-webgpu|none] [--skip-browser]
+//                    [--sections ceiling,compare,scaling,solve] [--scaling-envs ...] [--scaling-horizon 500]
+//                    [--widths 32,64,128,256] [--seeds 3]
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createTrainer, type PolicyFile } from '../src/index.js';
+import { requestDevice } from '../src/index.js';
+import { type BrowserSession, openBrowserSession } from './browserSession.js';
+import { createMatmul, type MatmulResult } from './ceiling.js';
+import { measureEngine, measurePeer } from './measure.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
+import type { PeerOptions } from './peers/peer.js';
+import { benchPolicy } from './policies.js';
+import { fixed, printTable, writeChart } from './report.js';
+import { type SolveRun, timeToSolve } from './solve.js';
+import {
+  BACKWARD_FORWARD_PASSES,
+  type EngineMeasure,
+  forwardFlops,
+  hiddenName,
+  median,
+  type PeerMeasure,
+  type Workload,
+} from './workload.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, json: { type: 'boolean' } } });
-const reps = Number(values.reps ?? 3);
+const NODE_PEERS = ['cpu-ts', 'jax-js-wasm'] as const;
+const BROWSER_PEERS = ['tfjs-webgpu', 'tfjs-wasm', 'jax-js-webgpu'] as const;
+type PeerName = (typeof NODE_PEERS)[number] | (typeof BROWSER_PEERS)[number];
+const ALL_PEERS: PeerName[] = [...NODE_PEERS, ...BROWSER_PEERS];
 
-interface Workload {
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+    reps: { type: 'string' },
+    envs: { type: 'string' },
+    slice: { type: 'string' },
+    peers: { type: 'string' },
+    'skip-browser': { type: 'boolean' },
+    sections: { type: 'string' },
+    'scaling-envs': { type: 'string' },
+    'scaling-horizon': { type: 'string' },
+    widths: { type: 'string' },
+    seeds: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+function integers(flag: string, text: string, min: number, max: number): number[] {
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < min || x > max))
+    fail(`--${flag} must be comma-separated integers from ${min} to ${max}, got "${text}"`);
+  return list;
+}
+function names<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
+  if (text === 'none') return [];
+  const list = text.split(',').map((s) => s.trim()) as T[];
+  const wrong = list.find((x) => !allowed.includes(x));
+  if (wrong !== undefined) fail(`--${flag}: "${wrong}" is not one of ${allowed.join(', ')} (or none)`);
+  return list;
+}
+
+const quick = values.quick === true;
+const reps = integers('reps', values.reps ?? '3', 1, 100)[0] as number;
+const compareEnvs = integers('envs', values.envs ?? (quick ? '1024,4096' : '256,1024,4096,16384'), 1, 1 << 22);
+const slice = integers('slice', values.slice ?? (quick ? '20' : '50'), 1, 500)[0] as number;
+const peers = names('peers', values.peers ?? ALL_PEERS.join(','), ALL_PEERS);
+const sections = names('sections', values.sections ?? 'ceiling,compare,scaling,solve', [
+  'ceiling',
+  'compare',
+  'scaling',
+  'solve',
+] as const);
+const useBrowser = values['skip-browser'] !== true;
+const scalingEnvs = integers(
+  'scaling-envs',
+  values['scaling-envs'] ?? (quick ? '256,1024,4096' : '256,1024,4096,16384'),
+  1,
+  1 << 22,
+);
+const scalingHorizon = integers('scaling-horizon', values['scaling-horizon'] ?? (quick ? '100' : '500'), 1, 500)[0] as number;
+const widths = integers('widths', values.widths ?? '32,64,128,256', 32, 1024);
+const widthEnvs = quick ? 256 : 1024;
+const seeds = integers('seeds', values.seeds ?? '3', 0, 20)[0] as number;
+const HIDDEN = [64, 64];
+const started = performance.now();
+const progress = (message: string) =>
+  console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+
+// ---- ceiling -------------------------------------------------------------------------------------------------
+const { device, adapterName } = await requestDevice();
+const ceilingSize = quick ? 512 : 1024;
+let ceiling: { node?: MatmulResult; chromium?: MatmulResult } = {};
+if (sections.includes('ceiling')) {
+  progress(`ceiling: ${ceilingSize}^3 register-tiled matmul in Node`);
+  const matmul = await createMatmul(device, ceilingSize, ceilingSize, ceilingSize);
+  ceiling = { node: await matmul.time(reps) };
+  matmul.destroy();
+}
+device.destroy();
+
+// ---- browser ---------------------------------------------------------------------------------------------------
+let browser: BrowserSession | undefined;
+if (
+  useBrowser &&
+  (sections.includes('ceiling') || (sections.includes('compare') && peers.some((p) => BROWSER_PEERS.includes(p as never))))
+) {
+  progress('opening headless Chromium');
+  browser = await openBrowserSession();
+  if (sections.includes('ceiling')) {
+    progress(`ceiling: ${ceilingSize}^3 matmul in Chromium`);
+    ceiling.chromium = await browser.call('ceiling', ceilingSize, reps);
+  }
+}
+
+// ---- compare: the engine and the peers on the same slice -------------------------------------------------------
+interface CompareRow {
+  numEnvs: number;
+  engine: EngineMeasure;
+  engineChromium?: EngineMeasure;
+  peers: Partial<Record<PeerName, PeerMeasure | { error: string }>>;
+}
+const compareRows: CompareRow[] = [];
+async function runPeer(name: PeerName, w: Workload, options: PeerOptions): Promise<PeerMeasure | { error: string }> {
+  progress(`compare N=${w.numEnvs}: ${name}`);
+  try {
+    if (name === 'cpu-ts') return await measurePeer(new CpuReinforce(options), reps);
+    if (name === 'jax-js-wasm') {
+      const { createJaxPeer } = await import('./peers/jaxReinforce.js');
+      return await measurePeer(await createJaxPeer('wasm', options), reps);
+    }
+    if (!browser) return { error: 'skipped: no browser (--skip-browser)' };
+    return await browser.call('peer', name, w, options.policy, reps);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`  ${name} failed: ${message}`);
+    return { error: message };
+  }
+}
+if (sections.includes('compare')) {
+  const { policy } = benchPolicy(HIDDEN);
+  for (const numEnvs of compareEnvs) {
+    const w: Workload = { env: 'cartpole', numEnvs, hidden: HIDDEN, horizon: slice };
+    progress(`compare N=${numEnvs}: engine (Node)`);
+    const row: CompareRow = { numEnvs, engine: await measureEngine(w, policy, reps), peers: {} };
+    if (browser) {
+      progress(`compare N=${numEnvs}: engine (Chromium)`);
+      row.engineChromium = await browser.call('engine', w, policy, reps);
+    }
+    for (const name of peers) row.peers[name] = await runPeer(name, w, { policy, numEnvs, horizon: slice, lr: 1e-7, seed: 1 });
+    compareRows.push(row);
+  }
+}
+
+// ---- scaling: the engine against N and width ----------------------------------------------------------------------
+interface ScalingRow {
   numEnvs: number;
   hidden: number[];
-  policyFile: string;
+  horizon: number;
+  policy: string;
+  rolloutStepsPerSecond: number;
+  trainStepsPerSecond: number;
+  rolloutMsPerIteration: number;
+  trainMsPerIteration: number;
+  meanLength: number;
+  clock: string;
+  kernels: { kernel: string; milliseconds: number; share: number }[];
+  rolloutGflops: number;
+  backwardGflops: number;
+  bytesPerEnv: number;
 }
-const workloads: Workload[] = [
-  { numEnvs: 1024, hidden: [32], policyFile: 'bench/policies/cartpole-32.json' },
-  { numEnvs: 1024, hidden: [64, 64], policyFile: 'bench/policies/cartpole-64x64.json' },
-  ...(values.quick ? [] : [{ numEnvs: 4096, hidden: [64, 64], policyFile: 'bench/policies/cartpole-64x64.json' }]),
-];
-
-/** Multiply-adds of one forward pass, times two (FLOPs); activations and sampling not counted. */
-function forwardFlops(hidden: number[]): number {
-  const dims = [4, ...hidden, 2];
-  let flops = 0;
-  for (let l = 0; l + 1 < dims.length; l++) flops += 2 * dims[l]! * dims[l + 1]!;
-  return flops;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows: Record<string, unknown>[] = [];
-let adapter = '';
-
-for (const w of workloads) {
-  const policy = existsSync(w.policyFile) ? (JSON.parse(readFileSync(w.policyFile, 'utf8')) as PolicyFile) : undefined;
-  const trainer = await createTrainer({ numEnvs: w.numEnvs, hidden: w.hidden, policy, lr: 1e-7, seed: 1 });
-  adapter = trainer.adapterName;
-  await trainer.step(); // warm-up
-  const rollout: number[] = [];
-  const train: number[] = [];
-  let meanLength = 0;
-  for (let r = 0; r < reps; r++) {
-    const e = await trainer.evaluate();
-    rollout.push(e.stepsPerSecond);
-    const s = await trainer.step();
-    train.push(s.stepsPerSecond);
-    meanLength = s.meanLength;
-  }
-  trainer.destroy();
-  // Peer (a): the same algorithm in plain TypeScript on one CPU thread, same policy and batch.
-  const peerRollout: number[] = [];
-  const peerTrain: number[] = [];
-  if (policy) {
-    const peer = new CpuReinforce(policy, w.numEnvs, 1e-7, 1);
-    for (let r = 0; r < reps; r++) {
-      const e = peer.timeRollout();
-      peerRollout.push(e.envSteps / e.seconds);
-      const s = peer.timeIteration();
-      peerTrain.push(s.envSteps / s.seconds);
-    }
-  }
+function scalingRow(w: Workload, origin: string, m: EngineMeasure): ScalingRow {
+  const steps = m.profile.envSteps;
+  const total = m.profile.kernels.reduce((a, k) => a + k.milliseconds, 0);
+  const ms = (name: string) => m.profile.kernels.find((k) => k.kernel === name)?.milliseconds ?? Number.NaN;
   const f = forwardFlops(w.hidden);
-  // A training iteration does the rollout's forward pass, then per sample a recomputed forward pass, the
-  // backpropagation W^T delta and the outer-product accumulation: about 4 forward passes in all.
-  const row = {
-    env: 'cartpole',
+  return {
     numEnvs: w.numEnvs,
-    hidden: w.hidden.join('x'),
-    trainedPolicy: policy !== undefined,
-    meanLength,
-    rolloutStepsPerSecond: Math.round(median(rollout)),
-    rolloutGflops: (median(rollout) * f) / 1e9,
-    trainStepsPerSecond: Math.round(median(train)),
-    trainGflops: (median(train) * 4 * f) / 1e9,
-    peers: policy
-      ? {
-          'cpu-ts': {
-            rolloutStepsPerSecond: Math.round(median(peerRollout)),
-            trainStepsPerSecond: Math.round(median(peerTrain)),
-          },
-        }
-      : {},
+    hidden: w.hidden,
+    horizon: w.horizon,
+    policy: origin,
+    rolloutStepsPerSecond: m.rolloutStepsPerSecond,
+    trainStepsPerSecond: m.trainStepsPerSecond,
+    rolloutMsPerIteration: (1000 * steps) / m.rolloutStepsPerSecond,
+    trainMsPerIteration: (1000 * steps) / m.trainStepsPerSecond,
+    meanLength: m.meanLength,
+    clock: m.profile.clock,
+    kernels: m.profile.kernels.map((k) => ({ ...k, share: k.milliseconds / total })),
+    rolloutGflops: (steps * f) / (ms('rollout') / 1000) / 1e9,
+    backwardGflops: (steps * BACKWARD_FORWARD_PASSES * f) / (ms('backwardGradient') / 1000) / 1e9,
+    bytesPerEnv: m.bytesPerEnv,
   };
-  rows.push(row);
-  if (!values.json) {
-    console.log(
-      `N ${String(w.numEnvs).padStart(5)}  hidden ${row.hidden.padEnd(6)} mean length ${meanLength.toFixed(0).padStart(4)}  ` +
-        `rollout ${row.rolloutStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.rolloutGflops.toFixed(2)} GFLOP/s  ` +
-        `train ${row.trainStepsPerSecond.toLocaleString('en-US').padStart(9)} env-steps/s ${row.trainGflops.toFixed(2)} GFLOP/s`,
-    );
-    if (policy) {
-      const cpu = row.peers['cpu-ts'] as { rolloutStepsPerSecond: number; trainStepsPerSecond: number };
-      console.log(
-        `   cpu-ts peer (plain TypeScript, 1 thread): rollout ${cpu.rolloutStepsPerSecond.toLocaleString('en-US')} env-steps/s ` +
-          `(engine ${(row.rolloutStepsPerSecond / cpu.rolloutStepsPerSecond).toFixed(2)}x), train ${cpu.trainStepsPerSecond.toLocaleString('en-US')} ` +
-          `(engine ${(row.trainStepsPerSecond / cpu.trainStepsPerSecond).toFixed(2)}x)`,
-      );
-    }
+}
+const scaling: { envs: ScalingRow[]; widths: ScalingRow[] } = { envs: [], widths: [] };
+if (sections.includes('scaling')) {
+  const { policy, origin } = benchPolicy(HIDDEN);
+  for (const numEnvs of scalingEnvs) {
+    const w: Workload = { env: 'cartpole', numEnvs, hidden: HIDDEN, horizon: scalingHorizon };
+    progress(`scaling: N=${numEnvs} hidden ${hiddenName(HIDDEN)} horizon ${scalingHorizon}`);
+    scaling.envs.push(scalingRow(w, origin, await measureEngine(w, policy, reps)));
+  }
+  for (const width of widths) {
+    const hidden = [width, width];
+    const w: Workload = { env: 'cartpole', numEnvs: widthEnvs, hidden, horizon: scalingHorizon };
+    const start = benchPolicy(hidden);
+    progress(`scaling: N=${widthEnvs} hidden ${hiddenName(hidden)} horizon ${scalingHorizon}`);
+    scaling.widths.push(scalingRow(w, start.origin, await measureEngine(w, start.policy, reps)));
   }
 }
 
-const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
-const result = { date: new Date().toISOString(), adapter, machine, reps, workloads: rows };
-const file = `bench/results/${result.date.slice(0, 10)}-${adapter
-  .split(' ')
-  .slice(0, 2)
-  .join('-')
-  .replace(/[^\w-]/g, '')}.json`;
-writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-if (values.json) console.log(JSON.stringify(result));
-else console.log(`adapter: ${adapter}\nmachine: ${machine}\nwritten: ${file}`);
+// ---- solve ------------------------------------------------------------------------------------------------------
+const solveConfig = { numEnvs: 1024, hidden: [32], lr: 0.02 };
+const solveRuns: SolveRun[] = [];
+if (sections.includes('solve')) {
+  for (let seed = 1; seed <= seeds; seed++) {
+    progress(`solve: seed ${seed}`);
+    solveRuns.push(await timeToSolve(solveConfig, seed, 100));
+  }
+}
+
+// ---- report -----------------------------------------------------------------------------------------------------
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`;
+const rate = (m: PeerMeasure | { error: string } | undefined, phase: 'rollout' | 'train') =>
+  m && !('error' in m) ? (phase === 'rollout' ? m.rolloutStepsPerSecond : m.trainStepsPerSecond) : undefined;
+const workloads = compareRows.flatMap((row) =>
+  (['rollout', 'train'] as const).map((phase) => {
+    const engineRate = phase === 'rollout' ? row.engine.rolloutStepsPerSecond : row.engine.trainStepsPerSecond;
+    const chromium = row.engineChromium;
+    const chromiumRate = chromium && (phase === 'rollout' ? chromium.rolloutStepsPerSecond : chromium.trainStepsPerSecond);
+    return {
+      env: 'cartpole',
+      numEnvs: row.numEnvs,
+      hidden: HIDDEN,
+      horizon: slice,
+      phase,
+      engine: { stepsPerSecond: engineRate, ...(chromiumRate ? { chromium: { stepsPerSecond: chromiumRate } } : {}) },
+      peers: Object.fromEntries(
+        Object.entries(row.peers).map(([name, m]) =>
+          'error' in (m as object) ? [name, m] : [name, { stepsPerSecond: rate(m, phase) }],
+        ),
+      ),
+    };
+  }),
+);
+
+console.log(`\nadapter: ${adapterName}\nmachine: ${machine}`);
+if (ceiling.node || ceiling.chromium)
+  printTable(`Ceiling: register-tiled matmul ${ceilingSize}^3 (shaders/bench/matmulTiled.wgsl), median of ${reps}`, [
+    ['where', 'ms', 'GFLOP/s'],
+    ...(['node', 'chromium'] as const).flatMap((where) => {
+      const c = ceiling[where];
+      return c ? [[where, fixed(c.seconds * 1000, 1), fixed(c.gflops)]] : [];
+    }),
+  ]);
+if (compareRows.length > 0) {
+  for (const phase of ['rollout', 'train'] as const) {
+    const header = ['N', 'engine', 'engine (Chromium)', ...peers.map((p) => `${p}`), ...peers.map((p) => `x ${p}`)];
+    printTable(
+      `Compare, ${phase === 'train' ? 'training iterations' : 'rollout alone'}: env-steps/s, CartPole-v1, MLP 64x64, first ${slice} steps of each episode; ` +
+        `"x peer" = engine / peer (Chromium peers against the engine in Chromium)`,
+      [
+        header,
+        ...workloads
+          .filter((w) => w.phase === phase)
+          .map((w) => {
+            const peerRate = (p: PeerName) => (w.peers[p] as { stepsPerSecond?: number } | undefined)?.stepsPerSecond;
+            const own = (p: PeerName) =>
+              BROWSER_PEERS.includes(p as never) ? w.engine.chromium?.stepsPerSecond : w.engine.stepsPerSecond;
+            return [
+              String(w.numEnvs),
+              w.engine.stepsPerSecond,
+              w.engine.chromium?.stepsPerSecond ?? '-',
+              ...peers.map((p) => peerRate(p) ?? 'failed'),
+              ...peers.map((p) => {
+                const r = peerRate(p);
+                const e = own(p);
+                return r && e ? `${fixed(e / r)}x` : '-';
+              }),
+            ];
+          }),
+      ],
+    );
+  }
+}
+const scalingTable = (title: string, rows: ScalingRow[], key: (r: ScalingRow) => string) =>
+  printTable(title, [
+    [
+      '',
+      'rollout steps/s',
+      'train steps/s',
+      'ms/iter',
+      'ms/iter/1k env',
+      'rollout GFLOP/s',
+      'backward GFLOP/s',
+      'B/env',
+      'top kernels',
+    ],
+    ...rows.map((r) => [
+      key(r),
+      r.rolloutStepsPerSecond,
+      r.trainStepsPerSecond,
+      fixed(r.trainMsPerIteration, 0),
+      fixed((1000 * r.trainMsPerIteration) / r.numEnvs, 1),
+      fixed(r.rolloutGflops),
+      fixed(r.backwardGflops),
+      r.bytesPerEnv,
+      [...r.kernels]
+        .sort((a, b) => b.milliseconds - a.milliseconds)
+        .slice(0, 3)
+        .map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%`)
+        .join(', '),
+    ]),
+  ]);
+if (scaling.envs.length > 0)
+  scalingTable(
+    `Scaling with N: hidden 64x64, horizon ${scalingHorizon}, kernel times from ${scaling.envs[0]?.clock}`,
+    scaling.envs,
+    (r) => `N ${r.numEnvs}`,
+  );
+if (scaling.widths.length > 0)
+  scalingTable(
+    `Scaling with width: N ${widthEnvs}, horizon ${scalingHorizon}, kernel times from ${scaling.widths[0]?.clock}`,
+    scaling.widths,
+    (r) => hiddenName(r.hidden),
+  );
+if (solveRuns.length > 0) {
+  printTable(
+    `Time to solve CartPole-v1 (mean return >= 475): N ${solveConfig.numEnvs}, hidden ${hiddenName(solveConfig.hidden)}, lr ${solveConfig.lr}`,
+    [
+      ['seed', 'solved', 'iterations', 'env-steps', 'seconds'],
+      ...solveRuns.map((r) => [
+        String(r.seed),
+        r.solved ? 'yes' : `no (${r.finalMeanReturn.toFixed(0)})`,
+        String(r.iterations),
+        r.envSteps,
+        fixed(r.seconds, 1),
+      ]),
+    ],
+  );
+  console.log(`  median: ${fixed(median(solveRuns.map((r) => r.seconds)), 1)} s`);
+}
+
+const date = new Date().toISOString();
+const adapterSlug =
+  adapterName
+    .split(' ')
+    .slice(0, 2)
+    .join('-')
+    .replace(/[^\w-]/g, '') || 'adapter';
+const base = `bench/results/${date.slice(0, 10)}-${adapterSlug}${quick ? '-quick' : ''}`;
+const result = {
+  date,
+  adapter: adapterName,
+  machine,
+  quick,
+  reps,
+  slice,
+  ceiling,
+  workloads,
+  compareDetails: compareRows,
+  scaling,
+  solve: { config: solveConfig, runs: solveRuns },
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+await writeChart(result, `${base}.html`, `${base}.png`, browser?.browser);
+await browser?.close();
+console.log(
+  `\nwritten: ${base}.json, ${base}.html${browser ? `, ${base}.png` : ''} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`,
+);
+if (values.json) console.log(JSON.stringify({ adapter: adapterName, machine, workloads }));
 process.exit(0);

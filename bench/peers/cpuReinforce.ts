@@ -3,7 +3,7 @@
 // categorical head over 2 actions), reward-to-go with a per-timestep baseline, and Adam; the forward pass is
 // recomputed in the backward pass, as the GPU kernels do. Float32 weights and activations.
 import { cartpoleReset, cartpoleStep } from '../../src/envs/cartpole.js';
-import type { PolicyFile } from '../../src/index.js';
+import type { PeerOptions, PeerTiming, ReinforcePeer } from './peer.js';
 
 interface Layer {
   inDim: number;
@@ -12,20 +12,20 @@ interface Layer {
   bias: Float32Array;
 }
 
-export class CpuReinforce {
+export class CpuReinforce implements ReinforcePeer {
   private readonly layers: Layer[];
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
   private steps = 0;
   private random: () => number;
-  private readonly horizon = 500;
+  private readonly horizon: number;
+  private readonly numEnvs: number;
+  private readonly lr: number;
 
-  constructor(
-    policy: PolicyFile,
-    private readonly numEnvs: number,
-    private readonly lr: number,
-    seed: number,
-  ) {
+  constructor({ policy, numEnvs, horizon, lr, seed }: PeerOptions) {
+    this.numEnvs = numEnvs;
+    this.horizon = horizon;
+    this.lr = lr;
     this.layers = policy.layers.map((l) => ({
       inDim: l.inDim,
       outDim: l.outDim,
@@ -60,7 +60,7 @@ export class CpuReinforce {
   }
 
   /** One episode per environment with the current policy: observations, actions, rewards-to-go. */
-  private rollout(): {
+  private sample(): {
     observations: Float32Array[][];
     actions: number[][];
     returns: number[][];
@@ -96,16 +96,16 @@ export class CpuReinforce {
   }
 
   /** The rollout alone (as evaluation), timed. */
-  timeRollout(): { envSteps: number; seconds: number } {
+  async rollout(): Promise<PeerTiming> {
     const start = performance.now();
-    const { envSteps } = this.rollout();
-    return { envSteps, seconds: (performance.now() - start) / 1000 };
+    const { envSteps, meanReturn } = this.sample();
+    return { envSteps, seconds: (performance.now() - start) / 1000, meanReturn };
   }
 
   /** A whole iteration: rollout, returns, per-timestep baseline, the gradient, one Adam step; timed. */
-  timeIteration(): { envSteps: number; seconds: number; meanReturn: number } {
+  async iteration(): Promise<PeerTiming> {
     const start = performance.now();
-    const batch = this.rollout();
+    const batch = this.sample();
     const baseline = new Float64Array(this.horizon);
     const alive = new Float64Array(this.horizon);
     for (const r of batch.returns) {
@@ -166,4 +166,6 @@ export class CpuReinforce {
     });
     return { envSteps: batch.envSteps, seconds: (performance.now() - start) / 1000, meanReturn: batch.meanReturn };
   }
+
+  dispose(): void {}
 }

@@ -5,8 +5,10 @@ import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchBrowser(): Promise<Browser> {
+/** protocolTimeout: the longest one page.evaluate may take (ms; puppeteer's default is 180 s). */
+export function launchBrowser(options: { protocolTimeout?: number } = {}): Promise<Browser> {
   return puppeteer.launch({
+    protocolTimeout: options.protocolTimeout,
     executablePath: CHROMIUM,
     headless: true,
     args: [

@@ -1,0 +1,45 @@
+// What one benchmark measurement runs: CartPole-v1, numEnvs environments, an MLP of the given hidden widths,
+// episodes capped at `horizon` steps (500 is CartPole-v1's own limit; a smaller cap times the same bounded slice,
+// the first `horizon` steps of every episode and the gradient step, for the engine and every peer alike).
+// Shared by the Node runner and the browser page.
+import type { IterationProfile } from '../src/index.js';
+
+export interface Workload {
+  env: 'cartpole';
+  numEnvs: number;
+  hidden: number[];
+  horizon: number;
+}
+
+export const hiddenName = (hidden: number[]) => hidden.join('x');
+
+/** FLOPs (2 per multiply-add) of one forward pass of the MLP; activations and sampling not counted. */
+export function forwardFlops(hidden: number[]): number {
+  const dims = [4, ...hidden, 2];
+  let flops = 0;
+  for (let l = 0; l + 1 < dims.length; l++) flops += 2 * (dims[l] as number) * (dims[l + 1] as number);
+  return flops;
+}
+
+/** The backward kernel recomputes the forward pass, propagates delta through W^T and accumulates delta x^T. */
+export const BACKWARD_FORWARD_PASSES = 3;
+
+export interface EngineMeasure {
+  adapter: string;
+  rolloutStepsPerSecond: number;
+  trainStepsPerSecond: number;
+  /** Mean episode length of the timed batches. */
+  meanLength: number;
+  profile: { clock: IterationProfile['clock']; kernels: { kernel: string; milliseconds: number }[]; envSteps: number };
+  /** Peak bytes of GPU buffers the trainer held (its own device), and per environment. */
+  peakBytes: number;
+  bytesPerEnv: number;
+}
+
+export interface PeerMeasure {
+  rolloutStepsPerSecond: number;
+  trainStepsPerSecond: number;
+  meanReturn: number;
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
