@@ -13,12 +13,13 @@
 //   npm run bench -- [--quick] [--json] [--reps 3] [--envs 256,1024,4096,16384] [--slice 50]
 //                    [--peers cpu-ts,jax-js-wasm,tfjs-webgpu,tfjs-wasm,jax-js-webgpu|none] [--skip-browser]
 //                    [--sections ceiling,compare,scaling,solve] [--scaling-envs ...] [--scaling-horizon 500]
-//                    [--widths 32,64,128,256] [--seeds 3]
+//                    [--widths 32,64,128,256] [--width-envs 1024] [--seeds 3] [--out bench/results]
+//                    [--ceiling-size 1024]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { requestDevice } from '../src/index.js';
-import { type BrowserSession, openBrowserSession } from './browserSession.js';
+import { type PolicyFile, requestDevice } from '../src/index.js';
+import type { BrowserSession } from './browserSession.js';
 import { createMatmul, type MatmulResult } from './ceiling.js';
 import { measureEngine, measurePeer } from './measure.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
@@ -54,7 +55,10 @@ const { values } = parseArgs({
     'scaling-envs': { type: 'string' },
     'scaling-horizon': { type: 'string' },
     widths: { type: 'string' },
+    'width-envs': { type: 'string' },
     seeds: { type: 'string' },
+    out: { type: 'string' },
+    'ceiling-size': { type: 'string' },
   },
 });
 
@@ -96,7 +100,7 @@ const scalingEnvs = integers(
 );
 const scalingHorizon = integers('scaling-horizon', values['scaling-horizon'] ?? (quick ? '100' : '500'), 1, 500)[0] as number;
 const widths = integers('widths', values.widths ?? '32,64,128,256', 32, 1024);
-const widthEnvs = quick ? 256 : 1024;
+const widthEnvs = integers('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22)[0] as number;
 const seeds = integers('seeds', values.seeds ?? '3', 0, 20)[0] as number;
 const HIDDEN = [64, 64];
 const started = performance.now();
@@ -105,7 +109,8 @@ const progress = (message: string) =>
 
 // ---- ceiling -------------------------------------------------------------------------------------------------
 const { device, adapterName } = await requestDevice();
-const ceilingSize = quick ? 512 : 1024;
+const ceilingSize = integers('ceiling-size', values['ceiling-size'] ?? (quick ? '512' : '1024'), 64, 8192)[0] as number;
+if (ceilingSize % 64) fail(`--ceiling-size must be a multiple of 64, got ${ceilingSize}`);
 let ceiling: { node?: MatmulResult; chromium?: MatmulResult } = {};
 if (sections.includes('ceiling')) {
   progress(`ceiling: ${ceilingSize}^3 register-tiled matmul in Node`);
@@ -122,6 +127,8 @@ if (
   (sections.includes('ceiling') || (sections.includes('compare') && peers.some((p) => BROWSER_PEERS.includes(p as never))))
 ) {
   progress('opening headless Chromium');
+  // Loaded only here: Node-only runs (--skip-browser) need neither Vite nor puppeteer.
+  const { openBrowserSession } = await import('./browserSession.js');
   browser = await openBrowserSession();
   if (sections.includes('ceiling')) {
     progress(`ceiling: ${ceilingSize}^3 matmul in Chromium`);
@@ -207,20 +214,34 @@ function scalingRow(w: Workload, origin: string, m: EngineMeasure): ScalingRow {
     bytesPerEnv: m.bytesPerEnv,
   };
 }
-const scaling: { envs: ScalingRow[]; widths: ScalingRow[] } = { envs: [], widths: [] };
+const scaling: { envs: ScalingRow[]; widths: ScalingRow[]; failed: { numEnvs: number; hidden: number[]; error: string }[] } = {
+  envs: [],
+  widths: [],
+  failed: [],
+};
+/** One scaling measurement; a failure (e.g. a driver refusing a kernel) is reported and the run goes on. */
+async function scalingMeasure(rows: ScalingRow[], w: Workload, origin: string, policy: PolicyFile): Promise<void> {
+  try {
+    rows.push(scalingRow(w, origin, await measureEngine(w, policy, reps)));
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    console.error(`  failed: ${message}`);
+    scaling.failed.push({ numEnvs: w.numEnvs, hidden: w.hidden, error: message });
+  }
+}
 if (sections.includes('scaling')) {
   const { policy, origin } = benchPolicy(HIDDEN);
   for (const numEnvs of scalingEnvs) {
     const w: Workload = { env: 'cartpole', numEnvs, hidden: HIDDEN, horizon: scalingHorizon };
     progress(`scaling: N=${numEnvs} hidden ${hiddenName(HIDDEN)} horizon ${scalingHorizon}`);
-    scaling.envs.push(scalingRow(w, origin, await measureEngine(w, policy, reps)));
+    await scalingMeasure(scaling.envs, w, origin, policy);
   }
   for (const width of widths) {
     const hidden = [width, width];
     const w: Workload = { env: 'cartpole', numEnvs: widthEnvs, hidden, horizon: scalingHorizon };
     const start = benchPolicy(hidden);
     progress(`scaling: N=${widthEnvs} hidden ${hiddenName(hidden)} horizon ${scalingHorizon}`);
-    scaling.widths.push(scalingRow(w, start.origin, await measureEngine(w, start.policy, reps)));
+    await scalingMeasure(scaling.widths, w, start.origin, start.policy);
   }
 }
 
@@ -339,6 +360,7 @@ if (scaling.widths.length > 0)
     scaling.widths,
     (r) => hiddenName(r.hidden),
   );
+for (const f of scaling.failed) console.log(`  N ${f.numEnvs}, hidden ${hiddenName(f.hidden)}: failed: ${f.error}`);
 if (solveRuns.length > 0) {
   printTable(
     `Time to solve CartPole-v1 (mean return >= 475): N ${solveConfig.numEnvs}, hidden ${hiddenName(solveConfig.hidden)}, lr ${solveConfig.lr}`,
@@ -363,7 +385,8 @@ const adapterSlug =
     .slice(0, 2)
     .join('-')
     .replace(/[^\w-]/g, '') || 'adapter';
-const base = `bench/results/${date.slice(0, 10)}-${adapterSlug}${quick ? '-quick' : ''}`;
+const outDir = values.out ?? 'bench/results';
+const base = `${outDir}/${date.slice(0, 10)}-${adapterSlug}${quick ? '-quick' : ''}`;
 const result = {
   date,
   adapter: adapterName,
@@ -377,7 +400,7 @@ const result = {
   scaling,
   solve: { config: solveConfig, runs: solveRuns },
 };
-mkdirSync('bench/results', { recursive: true });
+mkdirSync(outDir, { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
 await writeChart(result, `${base}.html`, `${base}.png`, browser?.browser);
 await browser?.close();

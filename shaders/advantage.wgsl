@@ -55,21 +55,26 @@ fn optimalBaseline(@builtin(local_invocation_index) lid: u32) {
   fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn perTimestepBaseline(@builtin(global_invocation_id) id: vec3u) {
-  let t = id.x;
-  if (t >= HORIZON) {
-    return;
-  }
-  var sum = 0.0;
-  var count = 0.0;
-  for (var i = 0u; i < config.numEnvs; i++) {
-    if (t < episodes[i].length) {
-      sum += returns[i * HORIZON + t];
-      count += 1.0;
+@compute @workgroup_size(REDUCE_SIZE)
+fn perTimestepBaseline(
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) group: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+) {
+  // One workgroup per time step (striding when HORIZON exceeds the grid), its invocations splitting the
+  // environments: N-way parallel on a GPU, where a thread per time step looping over N was not.
+  for (var t = group.x; t < HORIZON; t += groups.x) {
+    var sums = vec4f(0.0);
+    for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
+      if (t < episodes[i].length) {
+        sums += vec4f(returns[i * HORIZON + t], 1.0, 0.0, 0.0);
+      }
+    }
+    let total = workgroupSum4(sums, lid);
+    if (lid == 0u) {
+      baseline[t] = select(0.0, total.x / total.y, total.y > 0.0);
     }
   }
-  baseline[t] = select(0.0, sum / count, count > 0.0);
 }
 
 // Per-sample kernels stride over the grid, so N * HORIZON may exceed the dispatch limit.

@@ -4,9 +4,10 @@
 // actions, steps the environments and reads back how many are still alive, to stop when none is. An iteration
 // then computes rewards-to-go, the per-timestep baseline and the advantages, and takes one Adam step on the
 // pseudo-loss with one batched forward/backward pass over all [T*N] samples (optimizer.minimize).
-// Usable in a browser page and, for 'wasm', in Node. In a browser the wasm backend uses its multithreaded build
-// only on a cross-origin isolated page (COOP: same-origin, COEP: require-corp, for SharedArrayBuffer); otherwise
-// it runs single-threaded (SIMD where the browser has it). In Node it is always single-threaded.
+// Made for a browser page. The wasm backend loads its multithreaded SIMD build only on a cross-origin isolated
+// page (COOP: same-origin, COEP: require-corp, for SharedArrayBuffer), else a single-threaded one; the thread
+// count is the backend's default (setThreadsCount is not called). Node runs the 'wasm' backend single-threaded,
+// but only through a bundler: tfjs-core registers its gradients from ES module files that Node cannot load as is.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients'; // tfjs-core alone registers no gradients
 import '@tensorflow/tfjs-backend-webgpu';
@@ -75,7 +76,9 @@ function cartpoleStep(state: tf.Tensor2D, action: tf.Tensor1D): { next: tf.Tenso
   const xAcc = tf.sub(temp, tf.div(tf.mul(POLE_MASS_LENGTH, tf.mul(thetaAcc, cos)), TOTAL_MASS));
   const nextX = tf.add(x, tf.mul(TAU, xDot));
   const nextTheta = tf.add(theta, tf.mul(TAU, thetaDot));
-  const next = tf.stack([nextX, tf.add(xDot, tf.mul(TAU, xAcc)), nextTheta, tf.add(thetaDot, tf.mul(TAU, thetaAcc))], 1);
+  const nextXDot = tf.add(xDot, tf.mul(TAU, xAcc));
+  const nextThetaDot = tf.add(thetaDot, tf.mul(TAU, thetaAcc));
+  const next = tf.stack([nextX, nextXDot, nextTheta, nextThetaDot], 1);
   const terminated = tf.logicalOr(tf.greater(tf.abs(nextX), X_LIMIT), tf.greater(tf.abs(nextTheta), THETA_LIMIT));
   return { next: next as tf.Tensor2D, terminated: terminated as tf.Tensor1D };
 }
@@ -211,7 +214,7 @@ export class TfjsReinforce implements ReinforcePeer {
     });
   }
 
-  /** Waits until every queued op has run (a tiny read of the last parameter written). */
+  /** Waits until all queued work has run: a tiny read placed after it (the last parameter Adam writes). */
   private async finish(): Promise<void> {
     await (this.layers.at(-1) as DenseLayer).bias.data();
   }
@@ -283,7 +286,8 @@ export async function pseudoObjectiveGradient(
     const loss = () => negativePseudoObjective(layers, observations, actions, weights, samples.numEnvs);
     return tf.variableGrads(loss, variables).grads; // the loss value is disposed with the scope
   });
-  const ascent = await Promise.all(variables.map(async (v) => Array.from(await (grads[v.name] as tf.Tensor).data(), (g) => -g)));
+  const descent = await Promise.all(variables.map((v) => (grads[v.name] as tf.Tensor).data()));
+  const ascent = descent.map((g) => Array.from(g, (x) => -x));
   tf.dispose([...variables, ...Object.values(grads)]);
   return layers.map((_, l) => ({ weight: ascent[2 * l] as number[], bias: ascent[2 * l + 1] as number[] }));
 }

@@ -66,7 +66,7 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
   if (s.baseline === 'mean') dispatch('meanBaseline', 1);
-  if (s.baseline === 'perTimestep') dispatch('perTimestepBaseline', groupsFor(s.horizon));
+  if (s.baseline === 'perTimestep') dispatch('perTimestepBaseline', Math.min(s.horizon, MAX_GROUPS));
   if (s.baseline === 'optimal') {
     dispatch('backwardTrajectoryGradSq', s.partialCount);
     dispatch('optimalBaseline', 1);
