@@ -24,6 +24,18 @@ export async function openBrowserSession(): Promise<BrowserSession> {
       headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
     },
     logLevel: 'error',
+    // Pre-bundle the peers' libraries at start-up: discovered later (they are imported dynamically), Vite would
+    // re-optimise and reload the page in the middle of a measurement.
+    optimizeDeps: {
+      entries: ['bench/browser/index.html'],
+      include: [
+        '@tensorflow/tfjs-core',
+        '@tensorflow/tfjs-core/dist/register_all_gradients',
+        '@tensorflow/tfjs-backend-webgpu',
+        '@tensorflow/tfjs-backend-wasm',
+        '@jax-js/jax',
+      ],
+    },
   });
   await server.listen();
   const address = server.httpServer?.address();

@@ -1,8 +1,8 @@
 // A peer of the benchmark: the same REINFORCE on CartPole-v1 in jax-js, written as its users write it. numEnvs
 // environments are arrays ([N, 4] states, an [N] alive mask); one jitted function per time step runs the policy,
-// draws the actions (a PRNG key split per step) and steps the Gymnasium dynamics; one jitted gradient of the
-// pseudo-loss covers the whole batch (reward-to-go, per-timestep baseline, log-probabilities); one jitted Adam
-// step ascends it. Devices: 'wasm' (Node or a browser) and 'webgpu' (a browser).
+// draws the actions (a PRNG key split per step) and steps the Gymnasium dynamics; a jitted gradient of the
+// pseudo-loss over the recorded batch (reward-to-go, per-timestep baseline, log-probabilities) and a jitted Adam
+// step ascend it. Devices: 'wasm' (Node or a browser) and 'webgpu' (a browser).
 import { blockUntilReady, defaultDevice, grad, init, jit, nn, numpy as np, random, tree } from '@jax-js/jax';
 import type { PolicyFile } from '../../src/index.js';
 import type { PeerOptions, PeerTiming, ReinforcePeer } from './peer.js';
@@ -17,8 +17,9 @@ export type Batch = { observations: np.Array; actions: np.Array; alive: np.Array
 
 // CartPole-v1 (Gymnasium): constants of CartPoleEnv.
 const GRAVITY = 9.8;
+const MASS_CART = 1.0;
 const MASS_POLE = 0.1;
-const TOTAL_MASS = 1.1;
+const TOTAL_MASS = MASS_CART + MASS_POLE;
 const HALF_LENGTH = 0.5;
 const POLE_MASS_LENGTH = MASS_POLE * HALF_LENGTH;
 const FORCE = 10;
@@ -31,8 +32,8 @@ const NUM_ACTIONS = 2;
 const [BETA1, BETA2, EPSILON] = [0.9, 0.999, 1e-8];
 /** The rollout asks whether any episode is still running every this many steps (a readback each time). */
 const CHECK_EVERY = 50;
-/** Env-steps per gradient pass: a larger batch is summed pass by pass (the activations of 2^19 rows of a 64x64
- *  MLP already take about 3 GiB, and wasm memory stops at 4 GiB). */
+/** Env-steps per gradient pass: the intermediates of 2^18 rows of a 64x64 MLP take about 1.2 GiB, and wasm memory
+ *  stops at 4 GiB. */
 const ROWS_PER_GRADIENT_PASS = 1 << 18;
 
 /** Logits [..., 2] of the MLP: tanh hidden layers, a linear last layer; weights are [out, in]. */
@@ -143,6 +144,18 @@ function adamAscent(params: Params, adam: AdamState, grads: Params, lr: number):
   return { params: stepped, adam: { count, mu, nu } };
 }
 
+/** np.stack(steps), as a tree of 8-way concatenations: np.concatenate chains its inputs 7 at a time, so stacking
+ *  500 steps in one call copies the first ones about 70 times. */
+function stackSteps(steps: np.Array[]): np.Array {
+  let blocks = steps.map((step) => np.expandDims(step, 0));
+  while (blocks.length > 1) {
+    const merged: np.Array[] = [];
+    for (let i = 0; i < blocks.length; i += 8) merged.push(np.concatenate(blocks.slice(i, i + 8)));
+    blocks = merged;
+  }
+  return blocks[0] as np.Array;
+}
+
 function paramsFromPolicy(policy: PolicyFile): Params {
   return policy.layers.map((layer) => ({
     weight: np.array(Float32Array.from(layer.weight)).reshape([layer.outDim, layer.inDim]),
@@ -197,17 +210,21 @@ export class JaxReinforce implements ReinforcePeer {
   /** One batch of episodes with the current policy. */
   async sampleEpisodes(): Promise<Batch> {
     const { observations, actions, alive } = await this.runEpisodes(true);
-    return { observations: np.stack(observations), actions: np.stack(actions), alive: np.stack(alive) };
+    return { observations: stackSteps(observations), actions: stackSteps(actions), alive: stackSteps(alive) };
   }
 
-  /** The policy gradient of a batch (consumed) at the current parameters, and its live env-steps. */
-  policyGradient({ observations, actions, alive }: Batch): { grads: Params; envSteps: np.Array } {
-    const [horizon, numEnvs] = alive.shape as [number, number];
+  /** The policy gradient of a batch (consumed) at the current parameters, and its live env-steps. A batch of more
+   *  than ROWS_PER_GRADIENT_PASS env-steps is summed over equal spans of time steps, each finished before the next
+   *  (jax-js keeps a pass's intermediates until it runs). */
+  async policyGradient({ observations, actions, alive }: Batch): Promise<{ grads: Params; envSteps: np.Array }> {
+    const [steps, numEnvs] = alive.shape as [number, number];
     const weights = this.advantages(alive.ref);
-    const stepsPerPass = Math.max(1, Math.floor(ROWS_PER_GRADIENT_PASS / numEnvs));
+    const passes = Math.ceil((steps * numEnvs) / ROWS_PER_GRADIENT_PASS);
+    const stepsPerPass = Math.ceil(steps / passes);
     let grads: Params | undefined;
-    for (let t = 0; t < horizon; t += stepsPerPass) {
-      const span: [number, number] = [t, Math.min(horizon, t + stepsPerPass)];
+    for (let t = 0; t < steps; t += stepsPerPass) {
+      if (grads !== undefined) await blockUntilReady(grads);
+      const span: [number, number] = [t, Math.min(steps, t + stepsPerPass)];
       const pass = this.gradient(
         tree.ref(this.params),
         observations.ref.slice(span),
@@ -223,30 +240,20 @@ export class JaxReinforce implements ReinforcePeer {
   async rollout(): Promise<PeerTiming> {
     const start = performance.now();
     const { alive } = await this.runEpisodes(false);
-    const [envSteps] = (await np.stack(alive).sum().data()) as Float32Array;
+    const [envSteps] = (await stackSteps(alive).sum().data()) as Float32Array;
     return this.timing(start, envSteps as number);
   }
 
   async iteration(): Promise<PeerTiming> {
     const start = performance.now();
-    const { grads, envSteps } = this.policyGradient(await this.sampleEpisodes());
+    const { grads, envSteps } = await this.policyGradient(await this.sampleEpisodes());
     ({ params: this.params, adam: this.adam } = this.ascend(this.params, this.adam, grads));
-    const [[steps]] = await Promise.all([envSteps.data() as Promise<Float32Array>, blockUntilReady(this.params)]);
-    return this.timing(start, steps as number);
+    const [[liveSteps]] = await Promise.all([envSteps.data() as Promise<Float32Array>, blockUntilReady(this.params)]);
+    return this.timing(start, liveSteps as number);
   }
 
   private timing(start: number, envSteps: number): PeerTiming {
     return { envSteps, seconds: (performance.now() - start) / 1000, meanReturn: envSteps / this.options.numEnvs };
-  }
-
-  /** The current policy's weights and biases, read back. */
-  async weights(): Promise<{ weight: Float32Array; bias: Float32Array }[]> {
-    return Promise.all(
-      this.params.map(async ({ weight, bias }) => ({
-        weight: (await weight.ref.data()) as Float32Array,
-        bias: (await bias.ref.data()) as Float32Array,
-      })),
-    );
   }
 
   dispose(): void {
