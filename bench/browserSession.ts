@@ -11,6 +11,8 @@ export interface BrowserSession {
   page: Page;
   /** Calls benchPage[name](...args) in the page and returns its result. */
   call<K extends keyof BenchPage>(name: K, ...args: Parameters<BenchPage[K]>): Promise<Awaited<ReturnType<BenchPage[K]>>>;
+  /** Loads the page afresh: each peer gets a page (and GPU device) of its own, nothing left by the last. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +51,16 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.goto(`http://127.0.0.1:${address.port}/bench/browser/index.html`);
-    await page
-      .waitForFunction(() => document.title === 'ready', { timeout: 120_000 })
-      .catch(() => {
-        throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
-      });
+    const load = async () => {
+      errors.length = 0;
+      await page.goto(`http://127.0.0.1:${address.port}/bench/browser/index.html`);
+      await page
+        .waitForFunction(() => document.title === 'ready', { timeout: 120_000 })
+        .catch(() => {
+          throw new Error(`the benchmark page did not load: ${errors.join('; ') || 'no error reported'}`);
+        });
+    };
+    await load();
     const opened = browser;
     return {
       browser: opened,
@@ -65,6 +71,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
           name,
           args as unknown[],
         ) as never,
+      reload: load,
       async close() {
         await opened.close();
         await server.close();

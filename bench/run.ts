@@ -81,9 +81,9 @@ function names<T extends string>(flag: string, text: string, allowed: readonly T
 }
 
 const quick = values.quick === true;
-const reps = integers('reps', values.reps ?? '3', 1, 100)[0] as number;
-const compareEnvs = integers('envs', values.envs ?? (quick ? '1024,4096' : '256,1024,4096,16384'), 1, 1 << 22);
-const slice = integers('slice', values.slice ?? (quick ? '20' : '50'), 1, 500)[0] as number;
+const reps = integers('reps', values.reps ?? (quick ? '2' : '3'), 1, 100)[0] as number;
+const compareEnvs = integers('envs', values.envs ?? (quick ? '1024' : '256,1024,4096,16384'), 1, 1 << 22);
+const slice = integers('slice', values.slice ?? '50', 1, 500)[0] as number;
 const peers = names('peers', values.peers ?? ALL_PEERS.join(','), ALL_PEERS);
 const sections = names('sections', values.sections ?? 'ceiling,compare,scaling,solve', [
   'ceiling',
@@ -98,7 +98,7 @@ const scalingEnvs = integers(
   1,
   1 << 22,
 );
-const scalingHorizon = integers('scaling-horizon', values['scaling-horizon'] ?? (quick ? '100' : '500'), 1, 500)[0] as number;
+const scalingHorizon = integers('scaling-horizon', values['scaling-horizon'] ?? (quick ? '50' : '500'), 1, 500)[0] as number;
 const widths = integers('widths', values.widths ?? '32,64,128,256', 32, 1024);
 const widthEnvs = integers('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22)[0] as number;
 const seeds = integers('seeds', values.seeds ?? '3', 0, 20)[0] as number;
@@ -153,9 +153,10 @@ async function runPeer(name: PeerName, w: Workload, options: PeerOptions): Promi
       return await measurePeer(await createJaxPeer('wasm', options), reps);
     }
     if (!browser) return { error: 'skipped: no browser (--skip-browser)' };
+    await browser.reload();
     return await browser.call('peer', name, w, options.policy, reps);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     console.error(`  ${name} failed: ${message}`);
     return { error: message };
   }
@@ -168,6 +169,7 @@ if (sections.includes('compare')) {
     const row: CompareRow = { numEnvs, engine: await measureEngine(w, policy, reps), peers: {} };
     if (browser) {
       progress(`compare N=${numEnvs}: engine (Chromium)`);
+      await browser.reload();
       row.engineChromium = await browser.call('engine', w, policy, reps);
     }
     for (const name of peers) row.peers[name] = await runPeer(name, w, { policy, numEnvs, horizon: slice, lr: 1e-7, seed: 1 });

@@ -1,0 +1,75 @@
+// The benchmark's own contracts: widened starting policies act exactly as the trained one, and
+// `npm run bench -- --json` ends with the one-line summary scripts read (a tiny Node-only run here; the
+// full suite, with Chromium and every peer, is `npm run bench`).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchPolicy } from '../bench/policies.js';
+import { seededRandom } from './helpers/gpu.js';
+import { forward } from './reference/mlp.js';
+
+describe('benchmark starting policies', () => {
+  it.each([128, 256])('64x64 padded to %i units per layer gives the same logits (float64, 1e-12)', (width) => {
+    const trained = benchPolicy([64, 64]).policy;
+    const wide = benchPolicy([width, width]).policy;
+    expect(wide.layers.map((l) => [l.inDim, l.outDim])).toEqual([
+      [4, width],
+      [width, width],
+      [width, 2],
+    ]);
+    const random = seededRandom(width);
+    for (let n = 0; n < 50; n++) {
+      const observation = [0, 0, 0, 0].map(() => 0.2 * (2 * random() - 1));
+      const expected = forward(trained, observation).activations.at(-1) as number[];
+      const actual = forward(wide, observation).activations.at(-1) as number[];
+      actual.forEach((z, k) => expect(Math.abs(z - (expected[k] as number))).toBeLessThan(1e-12));
+    }
+  });
+
+  it('names the widths it has no policy for', () => {
+    expect(() => benchPolicy([48])).toThrow(/no starting policy for hidden 48/);
+  });
+});
+
+describe('npm run bench -- --json', () => {
+  it('prints {adapter, machine, workloads:[{env,numEnvs,hidden,phase,engine,peers}]} as its last line', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    try {
+      const stdout = execFileSync(
+        process.execPath,
+        [
+          'bin/run-ts.js',
+          'bench/run.ts',
+          '--json',
+          '--sections',
+          'compare',
+          '--envs',
+          '32',
+          '--slice',
+          '5',
+          '--reps',
+          '1',
+          '--peers',
+          'cpu-ts',
+          '--skip-browser',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+      );
+      const summary = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+      expect(typeof summary.adapter).toBe('string');
+      expect(typeof summary.machine).toBe('string');
+      expect(summary.workloads.map((w: { phase: string }) => w.phase)).toEqual(['rollout', 'train']);
+      for (const w of summary.workloads) {
+        expect(w).toMatchObject({ env: 'cartpole', numEnvs: 32, hidden: [64, 64] });
+        expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
+        expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
