@@ -66,3 +66,27 @@ export async function measurePeer(peer: ReinforcePeer, reps: number): Promise<Pe
     peer.dispose();
   }
 }
+
+export interface LearningCurve {
+  /** Batch mean return per iteration. */
+  returns: number[];
+  /** First iteration whose batch mean return reached the target, or null. */
+  solvedAt: number | null;
+  seconds: number;
+}
+
+/** A peer's learning check: iterations from its starting policy until the batch mean return reaches `target`. */
+export async function learnPeer(peer: ReinforcePeer, maxIterations: number, target: number): Promise<LearningCurve> {
+  const start = performance.now();
+  const returns: number[] = [];
+  try {
+    for (let i = 1; i <= maxIterations; i++) {
+      const { meanReturn } = await peer.iteration();
+      returns.push(meanReturn);
+      if (meanReturn >= target) return { returns, solvedAt: i, seconds: (performance.now() - start) / 1000 };
+    }
+    return { returns, solvedAt: null, seconds: (performance.now() - start) / 1000 };
+  } finally {
+    peer.dispose();
+  }
+}

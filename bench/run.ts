@@ -7,12 +7,14 @@
 //   scaling   the engine's time per iteration against N and against hidden width, per-kernel GPU time
 //             (timestamp queries; CPU clock where the adapter has none, labelled), kernel GFLOP/s against the
 //             ceiling, peak GPU buffer memory per environment;
-//   solve     time to solve CartPole-v1 (batch mean 475) from fresh policies, several seeds.
+//   solve     time to solve CartPole-v1 (batch mean 475) from fresh policies, several seeds;
+//   learn     (not in the default sections) each peer's correctness: it must learn CartPole from the same fresh
+//             policy (hidden 32, N 512, lr 0.01) to a batch mean of 475 within 40 iterations.
 // Writes bench/results/<date>-<adapter>.json, a chart (.html, and .png when Chromium ran); with --json the last
 // line printed is {"adapter","machine","workloads":[{env,numEnvs,hidden,phase,engine,peers}]}.
 //   npm run bench -- [--quick] [--json] [--reps 3] [--envs 256,1024,4096,16384] [--slice 50]
 //                    [--peers cpu-ts,jax-js-wasm,tfjs-webgpu,tfjs-wasm,jax-js-webgpu|none] [--skip-browser]
-//                    [--sections ceiling,compare,scaling,solve] [--scaling-envs ...] [--scaling-horizon 500]
+//                    [--sections ceiling,compare,scaling,solve,learn] [--scaling-envs ...] [--scaling-horizon 500]
 //                    [--widths 32,64,128,256] [--width-envs 1024] [--seeds 3] [--out bench/results]
 //                    [--ceiling-size 1024]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,9 +23,9 @@ import { parseArgs } from 'node:util';
 import { type PolicyFile, requestDevice } from '../src/index.js';
 import type { BrowserSession } from './browserSession.js';
 import { createMatmul, type MatmulResult } from './ceiling.js';
-import { measureEngine, measurePeer } from './measure.js';
+import { type LearningCurve, learnPeer, measureEngine, measurePeer } from './measure.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
-import type { PeerOptions } from './peers/peer.js';
+import { type PeerOptions, randomCartpolePolicy } from './peers/peer.js';
 import { benchPolicy } from './policies.js';
 import { fixed, printTable, writeChart } from './report.js';
 import { type SolveRun, timeToSolve } from './solve.js';
@@ -57,6 +59,7 @@ const { values } = parseArgs({
     widths: { type: 'string' },
     'width-envs': { type: 'string' },
     seeds: { type: 'string' },
+    'learn-peers': { type: 'string' },
     out: { type: 'string' },
     'ceiling-size': { type: 'string' },
   },
@@ -90,8 +93,11 @@ const sections = names('sections', values.sections ?? 'ceiling,compare,scaling,s
   'compare',
   'scaling',
   'solve',
+  'learn',
 ] as const);
 const useBrowser = values['skip-browser'] !== true;
+// tfjs-webgpu learns too (same code as tfjs-wasm) but takes about half an hour on SwiftShader: ask for it by name.
+const learnPeers = names('learn-peers', values['learn-peers'] ?? 'cpu-ts,jax-js-wasm,tfjs-wasm,jax-js-webgpu', ALL_PEERS);
 const scalingEnvs = integers(
   'scaling-envs',
   values['scaling-envs'] ?? (quick ? '256,1024,4096' : '256,1024,4096,16384'),
@@ -122,9 +128,12 @@ device.destroy();
 
 // ---- browser ---------------------------------------------------------------------------------------------------
 let browser: BrowserSession | undefined;
+const browserPeerIn = (list: PeerName[]) => list.some((p) => BROWSER_PEERS.includes(p as never));
 if (
   useBrowser &&
-  (sections.includes('ceiling') || (sections.includes('compare') && peers.some((p) => BROWSER_PEERS.includes(p as never))))
+  (sections.includes('ceiling') ||
+    (sections.includes('compare') && browserPeerIn(peers)) ||
+    (sections.includes('learn') && browserPeerIn(learnPeers)))
 ) {
   progress('opening headless Chromium');
   // Loaded only here: Node-only runs (--skip-browser) need neither Vite nor puppeteer.
@@ -257,6 +266,27 @@ if (sections.includes('solve')) {
   }
 }
 
+// ---- learn: every peer must learn CartPole ----------------------------------------------------------------------
+const learning: Partial<Record<PeerName, LearningCurve | { error: string }>> = {};
+if (sections.includes('learn')) {
+  const options: PeerOptions = { policy: randomCartpolePolicy([32], 1), numEnvs: 512, horizon: 500, lr: 0.01, seed: 1 };
+  for (const name of learnPeers) {
+    progress(`learn: ${name}`);
+    try {
+      if (name === 'cpu-ts') learning[name] = await learnPeer(new CpuReinforce(options), 40, 475);
+      else if (name === 'jax-js-wasm') {
+        const { createJaxPeer } = await import('./peers/jaxReinforce.js');
+        learning[name] = await learnPeer(await createJaxPeer('wasm', options), 40, 475);
+      } else if (browser) {
+        await browser.reload();
+        learning[name] = await browser.call('learn', name, options, 40, 475);
+      } else learning[name] = { error: 'skipped: no browser (--skip-browser)' };
+    } catch (error) {
+      learning[name] = { error: (error instanceof Error ? error.message : String(error)).split('\n')[0] as string };
+    }
+  }
+}
+
 // ---- report -----------------------------------------------------------------------------------------------------
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`;
 const rate = (m: PeerMeasure | { error: string } | undefined, phase: 'rollout' | 'train') =>
@@ -380,6 +410,22 @@ if (solveRuns.length > 0) {
   console.log(`  median: ${fixed(median(solveRuns.map((r) => r.seconds)), 1)} s`);
 }
 
+if (Object.keys(learning).length > 0) {
+  printTable('Learning check: each peer from the same fresh policy (hidden 32), N 512, lr 0.01, target 475 in 40 iterations', [
+    ['peer', 'solved at iteration', 'last mean return', 'seconds'],
+    ...Object.entries(learning).map(([name, l]) =>
+      'error' in (l as object)
+        ? [name, `failed: ${(l as { error: string }).error}`, '-', '-']
+        : [
+            name,
+            String((l as LearningCurve).solvedAt ?? 'not solved'),
+            fixed((l as LearningCurve).returns.at(-1), 1),
+            fixed((l as LearningCurve).seconds, 1),
+          ],
+    ),
+  ]);
+}
+
 const date = new Date().toISOString();
 const adapterSlug =
   adapterName
@@ -401,6 +447,7 @@ const result = {
   compareDetails: compareRows,
   scaling,
   solve: { config: solveConfig, runs: solveRuns },
+  learning,
 };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);

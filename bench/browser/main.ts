@@ -3,7 +3,7 @@
 import type { PolicyFile } from '../../src/index.js';
 import { requestDevice } from '../../src/index.js';
 import { createMatmul, type MatmulResult } from '../ceiling.js';
-import { measureEngine, measurePeer } from '../measure.js';
+import { type LearningCurve, learnPeer, measureEngine, measurePeer } from '../measure.js';
 import type { PeerOptions, ReinforcePeer } from '../peers/peer.js';
 import type { EngineMeasure, PeerMeasure, Workload } from '../workload.js';
 
@@ -20,6 +20,8 @@ const benchPage = {
   engine: (w: Workload, policy: PolicyFile, reps: number): Promise<EngineMeasure> => measureEngine(w, policy, reps),
   peer: async (name: BrowserPeer, w: Workload, policy: PolicyFile, reps: number): Promise<PeerMeasure> =>
     measurePeer(await createBrowserPeer(name, { policy, numEnvs: w.numEnvs, horizon: w.horizon, lr: 1e-7, seed: 1 }), reps),
+  learn: async (name: BrowserPeer, options: PeerOptions, maxIterations: number, target: number): Promise<LearningCurve> =>
+    learnPeer(await createBrowserPeer(name, options), maxIterations, target),
   ceiling: async (size: number, reps: number): Promise<MatmulResult> => {
     const { device } = await requestDevice();
     try {

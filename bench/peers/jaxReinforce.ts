@@ -4,6 +4,7 @@
 // pseudo-loss over the recorded batch (reward-to-go, per-timestep baseline, log-probabilities) and a jitted Adam
 // step ascend it. Devices: 'wasm' (Node or a browser) and 'webgpu' (a browser).
 import { blockUntilReady, defaultDevice, grad, init, jit, nn, numpy as np, random, tree } from '@jax-js/jax';
+import { CARTPOLE } from '../../src/envs/cartpole.js';
 import type { PolicyFile } from '../../src/index.js';
 import type { PeerOptions, PeerTiming, ReinforcePeer } from './peer.js';
 
@@ -16,16 +17,7 @@ type Envs = { state: np.Array; alive: np.Array; key: np.Array };
 export type Batch = { observations: np.Array; actions: np.Array; alive: np.Array };
 
 // CartPole-v1 (Gymnasium): constants of CartPoleEnv.
-const GRAVITY = 9.8;
-const MASS_CART = 1.0;
-const MASS_POLE = 0.1;
-const TOTAL_MASS = MASS_CART + MASS_POLE;
-const HALF_LENGTH = 0.5;
-const POLE_MASS_LENGTH = MASS_POLE * HALF_LENGTH;
-const FORCE = 10;
-const TAU = 0.02;
-const THETA_LIMIT = (12 * 2 * Math.PI) / 360;
-const X_LIMIT = 2.4;
+const { GRAVITY, MASS_POLE, TOTAL_MASS, HALF_LENGTH, POLE_MASS_LENGTH, FORCE, TAU, THETA_LIMIT, X_LIMIT } = CARTPOLE;
 const OBS_DIM = 4;
 const NUM_ACTIONS = 2;
 

@@ -12,21 +12,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients'; // tfjs-core alone registers no gradients
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { CARTPOLE } from '../../src/envs/cartpole.js';
 import type { PolicyFile } from '../../src/index.js';
 import type { PeerOptions, PeerTiming, ReinforcePeer } from './peer.js';
 
 export type TfjsBackend = 'webgpu' | 'wasm';
 
-// CartPole-v1 constants (gymnasium/envs/classic_control/cartpole.py), as in src/envs/cartpole.ts.
-const GRAVITY = 9.8;
-const MASS_POLE = 0.1;
-const TOTAL_MASS = MASS_POLE + 1.0;
-const HALF_LENGTH = 0.5;
-const POLE_MASS_LENGTH = MASS_POLE * HALF_LENGTH;
-const FORCE = 10.0;
-const TAU = 0.02;
-const THETA_LIMIT = (12 * 2 * Math.PI) / 360;
-const X_LIMIT = 2.4;
+// CartPole-v1 constants (gymnasium/envs/classic_control/cartpole.py).
+const { GRAVITY, MASS_POLE, TOTAL_MASS, HALF_LENGTH, POLE_MASS_LENGTH, FORCE, TAU, THETA_LIMIT, X_LIMIT } = CARTPOLE;
 
 /** The served dist folder of the wasm package in a browser; its folder on disk in Node. */
 function wasmBinariesFolder(): string {

@@ -5,16 +5,20 @@ import type { EnvironmentDescriptor, ReferenceDynamics, Transition } from './env
 
 export type CartPoleState = [x: number, xDot: number, theta: number, thetaDot: number];
 
-const GRAVITY = 9.8;
-const MASS_CART = 1.0;
-const MASS_POLE = 0.1;
-const TOTAL_MASS = MASS_POLE + MASS_CART;
-const HALF_LENGTH = 0.5;
-const POLE_MASS_LENGTH = MASS_POLE * HALF_LENGTH;
-const FORCE = 10.0;
-const TAU = 0.02;
-const THETA_LIMIT = (12 * 2 * Math.PI) / 360;
-const X_LIMIT = 2.4;
+/** CartPoleEnv's constants (the benchmark's peers use them too). */
+export const CARTPOLE = {
+  GRAVITY: 9.8,
+  MASS_CART: 1.0,
+  MASS_POLE: 0.1,
+  TOTAL_MASS: 0.1 + 1.0,
+  HALF_LENGTH: 0.5,
+  POLE_MASS_LENGTH: 0.1 * 0.5,
+  FORCE: 10.0,
+  TAU: 0.02,
+  THETA_LIMIT: (12 * 2 * Math.PI) / 360,
+  X_LIMIT: 2.4,
+} as const;
+const { GRAVITY, TOTAL_MASS, HALF_LENGTH, MASS_POLE, POLE_MASS_LENGTH, FORCE, TAU, THETA_LIMIT, X_LIMIT } = CARTPOLE;
 
 /** One Euler step, as CartPoleEnv.step does it; reward 1 on every step including the terminating one. */
 export function cartpoleStep(state: readonly number[], action: number): Transition {
