@@ -17,7 +17,7 @@
 //                    [--sections ceiling,compare,scaling,solve,learn] [--scaling-envs ...] [--scaling-horizon 500]
 //                    [--widths 32,64,128,256] [--width-envs 1024] [--seeds 3] [--out bench/results]
 //                    [--ceiling-size 1024]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type PolicyFile, requestDevice } from '../src/index.js';
@@ -434,7 +434,9 @@ const adapterSlug =
     .join('-')
     .replace(/[^\w-]/g, '') || 'adapter';
 const outDir = values.out ?? 'bench/results';
-const base = `${outDir}/${date.slice(0, 10)}-${adapterSlug}${quick ? '-quick' : ''}`;
+const stem = `${outDir}/${date.slice(0, 10)}-${adapterSlug}${quick ? '-quick' : ''}`;
+let base = stem;
+for (let n = 2; existsSync(`${base}.json`); n++) base = `${stem}-${n}`; // never overwrite an earlier run's figures
 const result = {
   date,
   adapter: adapterName,
