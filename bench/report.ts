@@ -24,7 +24,7 @@ export async function writeChart(result: unknown, htmlFile: string, pngFile: str
   const html = readFileSync(new URL('chart.html', import.meta.url), 'utf8')
     .replace('/*UPLOT_CSS*/', () => readFileSync(`${uplotDir}uPlot.min.css`, 'utf8'))
     .replace('/*UPLOT_JS*/', () => readFileSync(`${uplotDir}uPlot.iife.min.js`, 'utf8'))
-    .replace('/*DATA*/', () => JSON.stringify(result));
+    .replace('"@DATA@"', () => JSON.stringify(result).replace(/</g, '\\u003c'));
   writeFileSync(htmlFile, html);
   if (!browser) return;
   const page = await browser.newPage();

@@ -24,7 +24,7 @@ describe('benchmark starting policies', () => {
       const observation = [0, 0, 0, 0].map(() => 0.2 * (2 * random() - 1));
       const expected = forward(trained, observation).activations.at(-1) as number[];
       const actual = forward(wide, observation).activations.at(-1) as number[];
-      actual.forEach((z, k) => expect(Math.abs(z - (expected[k] as number))).toBeLessThan(1e-12));
+      for (const [k, z] of actual.entries()) expect(Math.abs(z - (expected[k] as number))).toBeLessThan(1e-12);
     }
   });
 
