@@ -55,14 +55,31 @@ fn optimalBaseline(@builtin(local_invocation_index) lid: u32) {
   fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
 }
 
+// Two shapes of the same per-timestep mean (the trainer picks one by N, see trainerKernels.ts): with few
+// environments a thread per time step looping over them (cheapest on CPU backends, where barriers are costly);
+// with many, a workgroup per time step splitting them (N-way parallel on a GPU). Both stride over time steps, so
+// any grid covers the horizon.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn perTimestepBaselineByStep(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  for (var t = id.x; t < HORIZON; t += groups.x * WORKGROUP_SIZE) {
+    var sum = 0.0;
+    var count = 0.0;
+    for (var i = 0u; i < config.numEnvs; i++) {
+      if (t < episodes[i].length) {
+        sum += returns[i * HORIZON + t];
+        count += 1.0;
+      }
+    }
+    baseline[t] = select(0.0, sum / count, count > 0.0);
+  }
+}
+
 @compute @workgroup_size(REDUCE_SIZE)
 fn perTimestepBaseline(
   @builtin(local_invocation_index) lid: u32,
   @builtin(workgroup_id) group: vec3u,
   @builtin(num_workgroups) groups: vec3u,
 ) {
-  // One workgroup per time step (striding when HORIZON exceeds the grid), its invocations splitting the
-  // environments: N-way parallel on a GPU, where a thread per time step looping over N was not.
   for (var t = group.x; t < HORIZON; t += groups.x) {
     var sums = vec4f(0.0);
     for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {

@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { type BaselineKind, createTrainer, type Trainer } from '../src/index.js';
 import { nanFilled, seededRandom, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 
-const N = 37;
 const T = 29;
 const trainers = trainersReleasedAfterAll<Trainer>();
 
-async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boolean) {
+async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boolean, N: number) {
   const device = await testDevice();
   const trainer = await createTrainer({
     device,
@@ -56,6 +55,7 @@ async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boole
 
 function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<ReturnType<typeof run>>): number[] {
   const { lengths, fullReturn, returns, gradSq } = r;
+  const N = lengths.length;
   const valid = (i: number, t: number) => t < (lengths[i] as number);
   if (kind === 'none') return new Array(T).fill(0);
   if (kind === 'mean') {
@@ -93,18 +93,20 @@ function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<Re
 }
 
 describe('baselines and advantages', () => {
-  const cases: [BaselineKind, boolean, boolean][] = [
-    ['none', true, false],
-    ['mean', false, false],
-    ['mean', true, false],
-    ['perTimestep', true, false],
-    ['optimal', false, false],
-    ['optimal', true, true],
-    ['perTimestep', true, true],
+  // N 2100: past PER_TIMESTEP_WORKGROUP_MIN_ENVS, the per-timestep baseline's workgroup-per-step kernel.
+  const cases: [BaselineKind, boolean, boolean, number][] = [
+    ['none', true, false, 37],
+    ['mean', false, false, 37],
+    ['mean', true, false, 37],
+    ['perTimestep', true, false, 37],
+    ['perTimestep', true, false, 2100],
+    ['optimal', false, false, 37],
+    ['optimal', true, true, 37],
+    ['perTimestep', true, true, 37],
   ];
-  for (const [kind, rewardToGo, normalize] of cases) {
-    it(`${kind} baseline, rewardToGo ${rewardToGo}, normalize ${normalize}: relative error <= 1e-5`, async () => {
-      const r = await run(kind, rewardToGo, normalize);
+  for (const [kind, rewardToGo, normalize, N] of cases) {
+    it(`${kind} baseline, rewardToGo ${rewardToGo}, normalize ${normalize}, N ${N}: relative error <= 1e-5`, async () => {
+      const r = await run(kind, rewardToGo, normalize, N);
       const b = expectedBaseline(kind, rewardToGo, r);
       // Relative to the scale of the returns (|R| < 50 here).
       for (let t = 0; t < T; t++) expect(Math.abs((r.gpuBaseline[t] as number) - (b[t] as number)) / 50).toBeLessThan(1e-5);

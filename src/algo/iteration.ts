@@ -11,7 +11,7 @@
 // Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
 import type { BaselineKind } from './options.js';
 import type { CompiledKernels, TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
-import { WORKGROUP_SIZE } from './trainerKernels.js';
+import { perTimestepWorkgroups, WORKGROUP_SIZE } from './trainerKernels.js';
 
 export interface IterationShape {
   numEnvs: number;
@@ -66,7 +66,8 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
   if (s.baseline === 'mean') dispatch('meanBaseline', 1);
-  if (s.baseline === 'perTimestep') dispatch('perTimestepBaseline', Math.min(s.horizon, MAX_GROUPS));
+  if (s.baseline === 'perTimestep')
+    dispatch('perTimestepBaseline', perTimestepWorkgroups(s.numEnvs) ? Math.min(s.horizon, MAX_GROUPS) : groupsFor(s.horizon));
   if (s.baseline === 'optimal') {
     dispatch('backwardTrajectoryGradSq', s.partialCount);
     dispatch('optimalBaseline', 1);

@@ -58,6 +58,12 @@ export interface TrainerKernels {
   replayReduceGradient: Kernel;
 }
 
+/** From this many environments the per-timestep baseline reduces over them with a workgroup per time step; below
+ *  it a thread per time step loops over them (on an H200 the loop took 7-24% of an iteration at N 16384; on
+ *  SwiftShader the workgroup version's barriers cost more than the loop for small N). */
+export const PER_TIMESTEP_WORKGROUP_MIN_ENVS = 2048;
+export const perTimestepWorkgroups = (numEnvs: number) => numEnvs >= PER_TIMESTEP_WORKGROUP_MIN_ENVS;
+
 /** The kernels an iteration with these options dispatches (only those are compiled). */
 export function kernelsNeeded(
   baseline: BaselineKind,
@@ -136,7 +142,11 @@ export async function createTrainerKernels(
     rollout: ['rollout.wgsl', 'main', wg],
     returns: ['returns.wgsl', 'main', wg],
     meanBaseline: ['advantage.wgsl', 'meanBaseline', wg],
-    perTimestepBaseline: ['advantage.wgsl', 'perTimestepBaseline', wg],
+    perTimestepBaseline: [
+      'advantage.wgsl',
+      perTimestepWorkgroups(shape.numEnvs) ? 'perTimestepBaseline' : 'perTimestepBaselineByStep',
+      wg,
+    ],
     optimalBaseline: ['advantage.wgsl', 'optimalBaseline', wg],
     advantage: ['advantage.wgsl', 'advantage', wg],
     advantageMoments: ['advantage.wgsl', 'advantageMomentsMain', wg],
