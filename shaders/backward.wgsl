@@ -4,14 +4,16 @@
 // g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
 //
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end,
-// in tiles of BACKWARD_TILE samples (one sample per invocation), so masked steps cost nothing.
-// Per tile: every invocation recomputes its sample's forward pass and backpropagates
+// in tiles of BACKWARD_TILE samples (one sample per invocation of the first BACKWARD_TILE of the workgroup's
+// BACKWARD_THREADS), so masked steps cost nothing.
+// Per tile: each of those invocations recomputes its sample's forward pass and backpropagates
 //     delta_L = w * d log pi(a|s) / d z_L (the head's policyGradient),
 //     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // The head's own parameters (a Gaussian's log-stds, HEAD_PARAM4 vec4s right after the last bias) ride along as
 // extra bias rows of the last layer: LAYER_GRAD_OUT4 counts them, their deltas follow the output deltas.
 // then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory and each invocation
-// adds sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_TILE,
+// of the workgroup adds sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns
+// (block k = lid + j * BACKWARD_THREADS; wide layers get more invocations than samples so that the blocks fit,
 // four vec4 accumulators each, in registers; a bias block is one vec4): a register-tiled outer product with the
 // tile as the reduction dimension, two workgroup loads per four vec4 multiply-adds.
 // Partial gradients (one per workgroup) are summed in a fixed order by gradient.wgsl: no float atomics, so the
@@ -40,7 +42,7 @@ const NO_SLOT: u32 = 0xFFFFFFFFu;
 
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;
 var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
-var<workgroup> gradSqScratch: array<f32, BACKWARD_TILE>;
+var<workgroup> gradSqScratch: array<f32, BACKWARD_THREADS>;
 
 var<private> deltas: array<vec4f, DELTA4_TOTAL>;
 var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
@@ -51,7 +53,7 @@ var<private> blockColumn: array<u32, BLOCKS_PER_INVOCATION>; // input vec4 colum
 // Blocks per layer: out4 * in4 weight blocks (row4-major), then LAYER_GRAD_OUT4 bias blocks.
 fn decodeBlocks(lid: u32) {
   for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
-    var k = lid + j * BACKWARD_TILE;
+    var k = lid + j * BACKWARD_THREADS;
     blockLayer[j] = NO_SLOT;
     for (var r = 0u; r < 4u; r++) {
       accumulators[4u * j + r] = vec4f(0.0);
@@ -125,11 +127,13 @@ fn accumulateTile(lid: u32) {
     let in4 = LAYER_IN4[layer];
     let out4 = LAYER_GRAD_OUT4[layer];
     workgroupBarrier();
-    for (var k = 0u; k < in4; k++) {
-      stage[lid * MAX_STAGE4 + k] = activations[LAYER_ACT4[layer] + k];
-    }
-    for (var k = 0u; k < out4; k++) {
-      stage[lid * MAX_STAGE4 + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
+    if (lid < BACKWARD_TILE) {
+      for (var k = 0u; k < in4; k++) {
+        stage[lid * MAX_STAGE4 + k] = activations[LAYER_ACT4[layer] + k];
+      }
+      for (var k = 0u; k < out4; k++) {
+        stage[lid * MAX_STAGE4 + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
+      }
     }
     workgroupBarrier();
     for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
@@ -177,7 +181,7 @@ fn takeGradSq(lid: u32) -> f32 {
   workgroupBarrier();
   var total = 0.0;
   if (lid == 0u) {
-    for (var s = 0u; s < BACKWARD_TILE; s++) {
+    for (var s = 0u; s < BACKWARD_THREADS; s++) {
       total += gradSqScratch[s];
     }
   }
@@ -185,7 +189,7 @@ fn takeGradSq(lid: u32) -> f32 {
   return total;
 }
 
-@compute @workgroup_size(BACKWARD_TILE)
+@compute @workgroup_size(BACKWARD_THREADS)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
   let firstEnv = group.x * ENVS_PER_GROUP;
   if (lid == 0u) {
@@ -205,7 +209,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
                             workgroupUniformLoad(&lengthPrefix[segment + 1u]), TRAJECTORY_GRAD_SQ);
     for (var tileStart = segmentStart; tileStart < segmentEnd; tileStart += BACKWARD_TILE) {
       let flat = tileStart + lid;
-      if (flat < segmentEnd) {
+      if (lid < BACKWARD_TILE && flat < segmentEnd) {
         var e = 0u;
         while (lengthPrefix[e + 1u] <= flat) {
           e++;
@@ -213,7 +217,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
         let sample = (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
         let weight = select(advantages[sample] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ);
         sampleBackward(sample, weight);
-      } else {
+      } else if (lid < BACKWARD_TILE) {
         clearSample();
       }
       accumulateTile(lid);

@@ -15,6 +15,8 @@ const seed = (Date.now() % 100000) + 1;
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   { env: 'cartpole', hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
+  // Wide layers: more backward invocations than samples per tile share the weight blocks (backwardShape).
+  { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
   { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
   {
     env: 'lqr',

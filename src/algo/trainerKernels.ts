@@ -13,21 +13,39 @@ import type { TrainerBuffers } from './trainerBuffers.js';
 export const WORKGROUP_SIZE = 64;
 
 export interface BackwardShape {
+  /** Samples per backward tile (each staged in workgroup memory); the first `tile` invocations run them. */
   tile: number;
+  /** Invocations per backward workgroup (>= tile): all of them share the gradient's weight blocks. */
+  threads: number;
   /** 4x4 weight blocks (and bias blocks) whose gradient each backward invocation accumulates. */
   blocksPerInvocation: number;
   envsPerGroup: number;
 }
 
-/** The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory. */
+/** Weight blocks one invocation may own before a wider workgroup is used (4 vec4 accumulators per block: past
+ *  about 8 blocks they leave the registers; on an H200 128x128 layers ran at 1.15 TFLOP/s with 37 blocks each,
+ *  and 256x256 ones with 137 did not compile). */
+const TARGET_BLOCKS_PER_INVOCATION = 8;
+
+/**
+ * The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory, and enough
+ * invocations (up to the device's limit) to keep each one's share of the weight blocks in registers.
+ */
 export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGroup: number): BackwardShape {
   const limits = device.limits;
+  const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
+  const bytes = (tile: number, threads: number) => tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + threads * 4;
   for (const tile of [64, 32, 16, 8, 4]) {
-    const bytes = tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + tile * 4;
-    if (bytes <= limits.maxComputeWorkgroupStorageSize && tile <= limits.maxComputeInvocationsPerWorkgroup) {
-      const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
-      return { tile, blocksPerInvocation: Math.ceil(blocks / tile), envsPerGroup };
-    }
+    if (bytes(tile, tile) > limits.maxComputeWorkgroupStorageSize || tile > limits.maxComputeInvocationsPerWorkgroup) continue;
+    let threads = tile;
+    while (
+      Math.ceil(blocks / threads) > TARGET_BLOCKS_PER_INVOCATION &&
+      threads * 2 <= limits.maxComputeInvocationsPerWorkgroup &&
+      threads * 2 <= limits.maxComputeWorkgroupSizeX &&
+      bytes(tile, threads * 2) <= limits.maxComputeWorkgroupStorageSize
+    )
+      threads *= 2;
+    return { tile, threads, blocksPerInvocation: Math.ceil(blocks / threads), envsPerGroup };
   }
   throw new ReinforceError(
     'INVALID_OPTION',
@@ -126,7 +144,13 @@ export async function createTrainerKernels(
   const { backward, partialCount } = shape;
   const prelude = [
     policyKernelPrelude(layout, env, shape.horizon, shape.learnLogStd),
-    wgslConstants({ u32: { BACKWARD_TILE: backward.tile, BLOCKS_PER_INVOCATION: backward.blocksPerInvocation } }),
+    wgslConstants({
+      u32: {
+        BACKWARD_TILE: backward.tile,
+        BACKWARD_THREADS: backward.threads,
+        BLOCKS_PER_INVOCATION: backward.blocksPerInvocation,
+      },
+    }),
   ].join('\n');
   const splices = await environmentSplices(env);
   await assertEnvironmentInterface(env, (splices.env as { source: string }).source);
