@@ -39,9 +39,16 @@ export async function openBrowserSession(): Promise<BrowserSession> {
       ],
     },
   });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('the benchmark page server has no port');
+  let address: ReturnType<NonNullable<ViteDevServer['httpServer']>['address']> | undefined;
+  try {
+    await server.listen();
+    address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('the benchmark page server has no port');
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const port = address.port;
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser({ protocolTimeout: 0 });
@@ -53,7 +60,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     });
     const load = async () => {
       errors.length = 0;
-      await page.goto(`http://127.0.0.1:${address.port}/bench/browser/index.html`);
+      await page.goto(`http://127.0.0.1:${port}/bench/browser/index.html`);
       await page
         .waitForFunction(() => document.title === 'ready', { timeout: 120_000 })
         .catch(() => {

@@ -5,6 +5,7 @@ import { Kernel } from '../src/gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../src/gpu/ownedBuffers.js';
 import { readBuffer } from '../src/gpu/readback.js';
 import { loadShaderFile } from '../src/gpu/shaderSource.js';
+import { median } from './workload.js';
 
 export interface MatmulResult {
   m: number;
@@ -26,6 +27,10 @@ export interface MatmulRun {
 export async function createMatmul(device: GPUDevice, m: number, n: number, k: number): Promise<MatmulRun> {
   if (m % 64 || n % 64 || k % 16 || m <= 0 || n <= 0 || k <= 0)
     throw new RangeError(`matmul: m and n must be positive multiples of 64, k of 16 (got ${m} x ${n} x ${k})`);
+  const largest = Math.max(m * k, k * n, m * n) * 4;
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  if (largest > limit)
+    throw new RangeError(`matmul: ${m} x ${n} x ${k} needs ${largest}-byte buffers; this device allows ${limit}`);
   const kernel = await Kernel.create(device, {
     label: 'matmulTiled',
     code: await loadShaderFile('bench/matmulTiled.wgsl'),
@@ -67,8 +72,8 @@ export async function createMatmul(device: GPUDevice, m: number, n: number, k: n
         await device.queue.onSubmittedWorkDone();
         seconds.push((performance.now() - start) / 1000);
       }
-      const median = [...seconds].sort((x, y) => x - y)[Math.floor(reps / 2)] as number;
-      return { m, n, k, seconds: median, gflops: (2 * m * n * k) / median / 1e9 };
+      const typical = median(seconds);
+      return { m, n, k, seconds: typical, gflops: (2 * m * n * k) / typical / 1e9 };
     },
     destroy() {
       for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);

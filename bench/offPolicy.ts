@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTrainer, type ImportanceKind } from '../src/index.js';
+import { median } from './workload.js';
 
 const { values } = parseArgs({
   options: { seeds: { type: 'string' }, 'max-iters': { type: 'string' }, envs: { type: 'string' } },
@@ -75,7 +76,6 @@ for (const config of configs) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const summary = configs.map((c) => {
   const mine = runs.filter((r) => r.config === c.label);
   const solved = mine.filter((r) => r.solved);

@@ -70,10 +70,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 function integers(flag: string, text: string, min: number, max: number): number[] {
-  const list = text.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < min || x > max))
+  const parts = text.split(',').map((part) => part.trim());
+  const list = parts.map(Number);
+  if (parts.some((part) => !/^\d+$/.test(part)) || list.some((x) => x < min || x > max))
     fail(`--${flag} must be comma-separated integers from ${min} to ${max}, got "${text}"`);
   return list;
+}
+function integer(flag: string, text: string, min: number, max: number): number {
+  if (text.includes(',')) fail(`--${flag} takes one integer from ${min} to ${max}, got "${text}"`);
+  return integers(flag, text, min, max)[0] as number;
 }
 function names<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
   if (text === 'none') return [];
@@ -84,9 +89,9 @@ function names<T extends string>(flag: string, text: string, allowed: readonly T
 }
 
 const quick = values.quick === true;
-const reps = integers('reps', values.reps ?? (quick ? '2' : '3'), 1, 100)[0] as number;
+const reps = integer('reps', values.reps ?? (quick ? '2' : '3'), 1, 100);
 const compareEnvs = integers('envs', values.envs ?? (quick ? '1024' : '256,1024,4096,16384'), 1, 1 << 22);
-const slice = integers('slice', values.slice ?? '50', 1, 500)[0] as number;
+const slice = integer('slice', values.slice ?? '50', 1, 500);
 const peers = names('peers', values.peers ?? ALL_PEERS.join(','), ALL_PEERS);
 const sections = names('sections', values.sections ?? 'ceiling,compare,scaling,solve', [
   'ceiling',
@@ -104,25 +109,51 @@ const scalingEnvs = integers(
   1,
   1 << 22,
 );
-const scalingHorizon = integers('scaling-horizon', values['scaling-horizon'] ?? (quick ? '50' : '500'), 1, 500)[0] as number;
+const scalingHorizon = integer('scaling-horizon', values['scaling-horizon'] ?? (quick ? '50' : '500'), 1, 500);
 const widths = integers('widths', values.widths ?? '32,64,128,256', 32, 1024);
-const widthEnvs = integers('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22)[0] as number;
-const seeds = integers('seeds', values.seeds ?? '3', 0, 20)[0] as number;
+for (const width of widths) {
+  try {
+    benchPolicy([width, width]);
+  } catch {
+    fail(`--widths: no starting policy for ${width} units; use 32, 64 or a width above 64 (the 64x64 policy padded)`);
+  }
+}
+const widthEnvs = integer('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22);
+const seeds = integer('seeds', values.seeds ?? '3', 0, 20);
 const HIDDEN = [64, 64];
 const started = performance.now();
+const failures: string[] = [];
+/** Runs one measurement; a failure is printed, kept for the report, and the run goes on. */
+async function attempt<T>(what: string, measure: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await measure();
+  } catch (error) {
+    const message = `${what}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+    console.error(`  failed: ${message}`);
+    failures.push(message);
+    return undefined;
+  }
+}
 const progress = (message: string) =>
   console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
 // ---- ceiling -------------------------------------------------------------------------------------------------
 const { device, adapterName } = await requestDevice();
-const ceilingSize = integers('ceiling-size', values['ceiling-size'] ?? (quick ? '512' : '1024'), 64, 8192)[0] as number;
+const ceilingSize = integer('ceiling-size', values['ceiling-size'] ?? (quick ? '512' : '1024'), 64, 8192);
 if (ceilingSize % 64) fail(`--ceiling-size must be a multiple of 64, got ${ceilingSize}`);
 let ceiling: { node?: MatmulResult; chromium?: MatmulResult } = {};
 if (sections.includes('ceiling')) {
   progress(`ceiling: ${ceilingSize}^3 register-tiled matmul in Node`);
-  const matmul = await createMatmul(device, ceilingSize, ceilingSize, ceilingSize);
-  ceiling = { node: await matmul.time(reps) };
-  matmul.destroy();
+  ceiling = {
+    node: await attempt('ceiling in Node', async () => {
+      const matmul = await createMatmul(device, ceilingSize, ceilingSize, ceilingSize);
+      try {
+        return await matmul.time(reps);
+      } finally {
+        matmul.destroy();
+      }
+    }),
+  };
 }
 device.destroy();
 
@@ -141,7 +172,10 @@ if (
   browser = await openBrowserSession();
   if (sections.includes('ceiling')) {
     progress(`ceiling: ${ceilingSize}^3 matmul in Chromium`);
-    ceiling.chromium = await browser.call('ceiling', ceilingSize, reps);
+    ceiling.chromium = await attempt(
+      'ceiling in Chromium',
+      async () => (await browser?.call('ceiling', ceilingSize, reps)) as MatmulResult,
+    );
   }
 }
 
@@ -175,11 +209,16 @@ if (sections.includes('compare')) {
   for (const numEnvs of compareEnvs) {
     const w: Workload = { env: 'cartpole', numEnvs, hidden: HIDDEN, horizon: slice };
     progress(`compare N=${numEnvs}: engine (Node)`);
-    const row: CompareRow = { numEnvs, engine: await measureEngine(w, policy, reps), peers: {} };
-    if (browser) {
+    const engine = await attempt(`engine at N ${numEnvs}`, () => measureEngine(w, policy, reps));
+    if (!engine) continue;
+    const row: CompareRow = { numEnvs, engine, peers: {} };
+    const page = browser;
+    if (page) {
       progress(`compare N=${numEnvs}: engine (Chromium)`);
-      await browser.reload();
-      row.engineChromium = await browser.call('engine', w, policy, reps);
+      row.engineChromium = await attempt(`engine in Chromium at N ${numEnvs}`, async () => {
+        await page.reload();
+        return page.call('engine', w, policy, reps);
+      });
     }
     for (const name of peers) row.peers[name] = await runPeer(name, w, { policy, numEnvs, horizon: slice, lr: 1e-7, seed: 1 });
     compareRows.push(row);
@@ -339,7 +378,10 @@ if (compareRows.length > 0) {
               String(w.numEnvs),
               w.engine.stepsPerSecond,
               w.engine.chromium?.stepsPerSecond ?? '-',
-              ...peers.map((p) => peerRate(p) ?? 'failed'),
+              ...peers.map((p) => {
+                const m = w.peers[p] as { stepsPerSecond?: number; error?: string } | undefined;
+                return m?.stepsPerSecond ?? (m?.error?.startsWith('skipped') ? 'skipped' : 'failed');
+              }),
               ...peers.map((p) => {
                 const r = peerRate(p);
                 const e = own(p);
@@ -393,6 +435,7 @@ if (scaling.widths.length > 0)
     (r) => hiddenName(r.hidden),
   );
 for (const f of scaling.failed) console.log(`  N ${f.numEnvs}, hidden ${hiddenName(f.hidden)}: failed: ${f.error}`);
+for (const f of failures) console.log(`failed: ${f}`);
 if (solveRuns.length > 0) {
   printTable(
     `Time to solve CartPole-v1 (mean return >= 475): N ${solveConfig.numEnvs}, hidden ${hiddenName(solveConfig.hidden)}, lr ${solveConfig.lr}`,
@@ -450,6 +493,7 @@ const result = {
   scaling,
   solve: { config: solveConfig, runs: solveRuns },
   learning,
+  failures,
 };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);

@@ -64,6 +64,7 @@ const vectorsUrl = (file: string) => new URL(`../../shared/gymnasium-vectors/${f
 
 const f32 = (xs: readonly number[]) => xs.map(Math.fround);
 const seed = Number(process.env.ENV_TEST_SEED ?? (Date.now() % 100000) + 1);
+if (!Number.isInteger(seed)) throw new Error(`ENV_TEST_SEED must be an integer, got "${process.env.ENV_TEST_SEED}"`);
 console.log(`environments.test.ts: random inputs from seed ${seed} (ENV_TEST_SEED=${seed} repeats them)`);
 
 describe.each(Object.entries(builtInEnvironments))('environment %s', (name, env: EnvironmentDescriptor) => {

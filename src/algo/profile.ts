@@ -19,6 +19,7 @@ export interface IterationProfile {
   clock: 'gpu-timestamps' | 'cpu-clock';
   /** In the order the kernels first ran. */
   kernels: KernelTime[];
+  /** The iteration's statistics (its stepsPerSecond reflects profiling, not training speed). */
   stats: IterationStats;
 }
 

@@ -297,6 +297,8 @@ export class Trainer {
    * One training iteration, timed kernel by kernel: on the GPU with timestamp queries where the device has the
    * "timestamp-query" feature (each dispatch then gets a compute pass of its own), else on the CPU clock, each
    * dispatch submitted alone and awaited (labelled "cpu-clock": it includes submission overhead).
+   * Await it before queueing other steps (the CPU-clock path submits dispatch by dispatch); its stats'
+   * stepsPerSecond is not a throughput figure (profiling changes the timing).
    */
   async profileStep(): Promise<IterationProfile> {
     this.assertUsable();
@@ -319,13 +321,25 @@ export class Trainer {
         timer.destroy();
         throw error;
       }
-      const stats = await this.submitAndRead(encoder, slot);
+      let stats: IterationStats;
+      try {
+        stats = await this.submitAndRead(encoder, slot);
+      } catch (error) {
+        timer.destroy();
+        throw error;
+      }
       return { clock: 'gpu-timestamps', kernels: await timer.read(target.names), stats };
     }
-    const recording = recordingTarget();
-    encodeIteration(recording.dispatch, this.iterationShape());
-    this.stepsEncoded++;
-    const kernels = await timeOnClock(this.device, this.kernels, this.bindGroups, recording.recorded);
+    let kernels: IterationProfile['kernels'];
+    try {
+      const recording = recordingTarget();
+      encodeIteration(recording.dispatch, this.iterationShape());
+      this.stepsEncoded++;
+      kernels = await timeOnClock(this.device, this.kernels, this.bindGroups, recording.recorded);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
     const stats = await this.submitAndRead(this.device.createCommandEncoder({ label: 'profiled step statistics' }), slot);
     return { clock: 'cpu-clock', kernels, stats };
   }
