@@ -4,6 +4,7 @@ import { invalidOption, ReinforceError } from '../errors.js';
 import { describeAdapter, requestDevice } from '../gpu/device.js';
 import { releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
+import { ReadbackPacer } from '../gpu/readbackPacer.js';
 import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
 import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
 import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
@@ -70,6 +71,9 @@ export class Trainer {
   private readonly statsReader: StatsReader;
   private readonly startTime: number;
   private readonly throughput = new Throughput();
+  // Readbacks of training steps and of evaluations take different times: one pacer each (see readbackPacer.ts).
+  private readonly stepPacer = new ReadbackPacer();
+  private readonly evaluationPacer = new ReadbackPacer();
   private destroyed = false;
   private lostMessage: string | undefined;
   private readonly initial: PolicyFile;
@@ -363,7 +367,7 @@ export class Trainer {
       slot.release();
       throw error;
     }
-    return this.submitAndRead(encoder, slot);
+    return this.submitAndRead(encoder, slot, this.stepPacer);
   }
 
   /** Runs one episode per environment with the current policy (greedy when deterministic); no update. */
@@ -378,12 +382,12 @@ export class Trainer {
     const target = singlePassTarget(encoder, this.kernels, this.bindGroups, 'evaluation');
     encodeEvaluation(target.dispatch, this.options.numEnvs);
     target.flush();
-    const stats = this.submitAndRead(encoder, slot);
+    const stats = this.submitAndRead(encoder, slot, this.evaluationPacer);
     this.writeConfig(false);
     return stats;
   }
 
-  private async submitAndRead(encoder: GPUCommandEncoder, slot: StatsTicket): Promise<IterationStats> {
+  private async submitAndRead(encoder: GPUCommandEncoder, slot: StatsTicket, pacer?: ReadbackPacer): Promise<IterationStats> {
     try {
       this.statsReader.encodeCopy(encoder, this.buffers.stats as GPUBuffer, slot);
     } catch (error) {
@@ -394,10 +398,12 @@ export class Trainer {
     this.device.queue.submit([encoder.finish()]);
     const validation = this.device.popErrorScope();
     const submitted = performance.now();
+    await pacer?.beforeReadback();
     const [raw, error] = await Promise.all([this.statsReader.read(slot), validation]);
     if (error) throw new ReinforceError('GPU_VALIDATION', `GPU validation error: ${error.message}`);
     this.assertUsable();
     const now = performance.now();
+    pacer?.record(now - submitted);
     const stepsPerSecond = this.throughput.record(submitted, now, raw.envSteps);
     return {
       iter: raw.iteration + 1,
