@@ -74,6 +74,7 @@ export class Trainer {
   // Readbacks of training steps and of evaluations take different times: one pacer each (see readbackPacer.ts).
   private readonly stepPacer = new ReadbackPacer();
   private readonly evaluationPacer = new ReadbackPacer();
+  private readonly profilePacer = new ReadbackPacer();
   private destroyed = false;
   private lostMessage: string | undefined;
   private readonly initial: PolicyFile;
@@ -327,7 +328,7 @@ export class Trainer {
       }
       let stats: IterationStats;
       try {
-        stats = await this.submitAndRead(encoder, slot);
+        stats = await this.submitAndRead(encoder, slot, this.profilePacer);
       } catch (error) {
         timer.destroy();
         throw error;
