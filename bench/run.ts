@@ -25,7 +25,7 @@ import type { BrowserSession } from './browserSession.js';
 import { createMatmul, type MatmulResult } from './ceiling.js';
 import { type LearningCurve, learnPeer, measureEngine, measurePeer } from './measure.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
-import { type PeerOptions, randomCartpolePolicy } from './peers/peer.js';
+import { type PeerOptions, type ReinforcePeer, randomCartpolePolicy } from './peers/peer.js';
 import { benchPolicy } from './policies.js';
 import { fixed, printTable, writeChart } from './report.js';
 import { type SolveRun, timeToSolve } from './solve.js';
@@ -187,17 +187,21 @@ interface CompareRow {
   peers: Partial<Record<PeerName, PeerMeasure | { error: string }>>;
 }
 const compareRows: CompareRow[] = [];
+/** The peers that run in Node (the others run in the browser page). */
+async function nodePeer(name: PeerName, options: PeerOptions): Promise<ReinforcePeer | undefined> {
+  if (name === 'cpu-ts') return new CpuReinforce(options);
+  if (name === 'jax-js-wasm') return (await import('./peers/jaxReinforce.js')).createJaxPeer('wasm', options);
+  return undefined;
+}
+const NO_BROWSER = { error: 'skipped: no browser (--skip-browser)' };
 async function runPeer(name: PeerName, w: Workload, options: PeerOptions): Promise<PeerMeasure | { error: string }> {
   progress(`compare N=${w.numEnvs}: ${name}`);
   try {
-    if (name === 'cpu-ts') return await measurePeer(new CpuReinforce(options), reps);
-    if (name === 'jax-js-wasm') {
-      const { createJaxPeer } = await import('./peers/jaxReinforce.js');
-      return await measurePeer(await createJaxPeer('wasm', options), reps);
-    }
-    if (!browser) return { error: 'skipped: no browser (--skip-browser)' };
+    const inNode = await nodePeer(name, options);
+    if (inNode) return await measurePeer(inNode, reps);
+    if (!browser) return NO_BROWSER;
     await browser.reload();
-    return await browser.call('peer', name, w, options.policy, reps);
+    return await browser.call('peer', name as (typeof BROWSER_PEERS)[number], w, options.policy, reps);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     console.error(`  ${name} failed: ${message}`);
@@ -312,14 +316,12 @@ if (sections.includes('learn')) {
   for (const name of learnPeers) {
     progress(`learn: ${name}`);
     try {
-      if (name === 'cpu-ts') learning[name] = await learnPeer(new CpuReinforce(options), 40, 475);
-      else if (name === 'jax-js-wasm') {
-        const { createJaxPeer } = await import('./peers/jaxReinforce.js');
-        learning[name] = await learnPeer(await createJaxPeer('wasm', options), 40, 475);
-      } else if (browser) {
+      const inNode = await nodePeer(name, options);
+      if (inNode) learning[name] = await learnPeer(inNode, 40, 475);
+      else if (browser) {
         await browser.reload();
-        learning[name] = await browser.call('learn', name, options, 40, 475);
-      } else learning[name] = { error: 'skipped: no browser (--skip-browser)' };
+        learning[name] = await browser.call('learn', name as (typeof BROWSER_PEERS)[number], options, 40, 475);
+      } else learning[name] = NO_BROWSER;
     } catch (error) {
       learning[name] = { error: (error instanceof Error ? error.message : String(error)).split('\n')[0] as string };
     }
