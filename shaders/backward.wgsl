@@ -105,13 +105,13 @@ fn sampleBackward(sample: u32, weight: f32) {
     for (var i = 0u; i < in4; i++) {
       deltas[below + i] = vec4f(0.0);
     }
-    // Four rows of W_l per pass: delta_{l-1} += W_l[o..o+3]^T delta_l[o..o+3].
+    // Four rows of W_l per pass: delta_{l-1} += W_l[o..o+3]^T delta_l[o..o+3], one 4x4 block times a vec4 at a time.
     var row = LAYER_WEIGHT4[layer];
     for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
       let d = deltas[above + o4];
       for (var i = 0u; i < in4; i++) {
-        deltas[below + i] += policyWeight(row + i) * d.x + policyWeight(row + in4 + i) * d.y
-          + policyWeight(row + 2u * in4 + i) * d.z + policyWeight(row + 3u * in4 + i) * d.w;
+        deltas[below + i] += mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
+                                     policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i)) * d;
       }
       row += 4u * in4;
     }
