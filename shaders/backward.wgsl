@@ -4,9 +4,9 @@
 // g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
 //
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end,
-// in tiles of BACKWARD_TILE samples (one sample per invocation of the first BACKWARD_TILE of the workgroup's
-// BACKWARD_THREADS), so masked steps cost nothing.
-// Per tile: each of those invocations recomputes its sample's forward pass and backpropagates
+// in tiles of BACKWARD_TILE samples (SAMPLES_PER_INVOCATION consecutive samples, 1 or 2, per invocation of the first
+// BACKWARD_TILE / SAMPLES_PER_INVOCATION of the workgroup's BACKWARD_THREADS), so masked steps cost nothing.
+// Per tile: each of those invocations recomputes its samples' forward passes and backpropagates
 //     delta_L = w * d log pi(a|s) / d z_L (the head's policyGradient),
 //     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // The head's own parameters (a Gaussian's log-stds, HEAD_PARAM4 vec4s right after the last bias) ride along as
@@ -26,6 +26,10 @@
 
 override ENVS_PER_GROUP: u32 = 16u;
 override TRAJECTORY_GRAD_SQ: bool = false;
+// Samples each of a tile's invocations runs through the forward and delta passes: 1, or 2 (sharing every weight
+// load: mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts). The tile's first
+// BACKWARD_TILE / SAMPLES_PER_INVOCATION invocations run its samples.
+override SAMPLES_PER_INVOCATION: u32 = 1u;
 
 @group(0) @binding(0) var<uniform> config: Config;
 @group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
@@ -45,6 +49,7 @@ var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
 var<workgroup> gradSqScratch: array<f32, BACKWARD_THREADS>;
 
 var<private> deltas: array<vec4f, DELTA4_TOTAL>;
+var<private> deltasB: array<vec4f, DELTA4_TOTAL>; // the second sample's, with SAMPLES_PER_INVOCATION 2
 var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
 var<private> blockLayer: array<u32, BLOCKS_PER_INVOCATION>;
 var<private> blockRow4: array<u32, BLOCKS_PER_INVOCATION>;   // which 4 output rows
@@ -84,15 +89,27 @@ fn clearSample() {
   for (var k = 0u; k < DELTA4_TOTAL; k++) {
     deltas[k] = vec4f(0.0);
   }
+  if (SAMPLES_PER_INVOCATION == 2u) {
+    for (var k = 0u; k < ACT4_TOTAL; k++) {
+      activationsB[k] = vec4f(0.0);
+    }
+    for (var k = 0u; k < DELTA4_TOTAL; k++) {
+      deltasB[k] = vec4f(0.0);
+    }
+  }
 }
 
-// Forward, then weight * d log pi(a|s) / d(pre-activations) for every layer, into `deltas`.
-fn sampleBackward(sample: u32, weight: f32) {
+fn loadObservation(sample: u32) -> array<vec4f, OBS4> {
   var observation: array<vec4f, OBS4>;
   for (var k = 0u; k < OBS4; k++) {
     observation[k] = observations[sample * OBS4 + k];
   }
-  mlpForward(observation);
+  return observation;
+}
+
+// Forward, then weight * d log pi(a|s) / d(pre-activations) for every layer, into `deltas`.
+fn sampleBackward(sample: u32, weight: f32) {
+  mlpForward(loadObservation(sample));
   let headGradient = policyGradient(loadAction(sample));
   let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
   for (var k = 0u; k < HEAD_DELTA4; k++) {
@@ -121,18 +138,65 @@ fn sampleBackward(sample: u32, weight: f32) {
   }
 }
 
+// sampleBackward for two samples at once (into deltas and deltasB), every weight block loaded once for both.
+fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
+  mlpForwardPair(loadObservation(sample), loadObservation(sampleB));
+  let headGradient = policyGradient(loadAction(sample));
+  headSeesSecondSample();
+  let headGradientB = policyGradient(loadAction(sampleB));
+  let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
+  for (var k = 0u; k < HEAD_DELTA4; k++) {
+    deltas[outputDelta + k] = weight * headGradient[k];
+    deltasB[outputDelta + k] = weightB * headGradientB[k];
+  }
+  for (var layer = LAYER_COUNT - 1u; layer > 0u; layer--) {
+    let in4 = LAYER_IN4[layer];
+    let below = LAYER_DELTA4[layer - 1u];
+    let above = LAYER_DELTA4[layer];
+    for (var i = 0u; i < in4; i++) {
+      deltas[below + i] = vec4f(0.0);
+      deltasB[below + i] = vec4f(0.0);
+    }
+    var row = LAYER_WEIGHT4[layer];
+    for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
+      let d = deltas[above + o4];
+      let dB = deltasB[above + o4];
+      for (var i = 0u; i < in4; i++) {
+        let w4x4 = mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
+                           policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i));
+        deltas[below + i] += w4x4 * d;
+        deltasB[below + i] += w4x4 * dB;
+      }
+      row += 4u * in4;
+    }
+    for (var i = 0u; i < in4; i++) {
+      deltas[below + i] *= activationSlope(activations[LAYER_ACT4[layer] + i]);
+      deltasB[below + i] *= activationSlope(activationsB[LAYER_ACT4[layer] + i]);
+    }
+  }
+}
+
 // Adds this tile's contribution to every owned slot, one layer at a time through workgroup memory.
 fn accumulateTile(lid: u32) {
   for (var layer = 0u; layer < LAYER_COUNT; layer++) {
     let in4 = LAYER_IN4[layer];
     let out4 = LAYER_GRAD_OUT4[layer];
     workgroupBarrier();
-    if (lid < BACKWARD_TILE) {
+    if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION) {
+      let slot = lid * SAMPLES_PER_INVOCATION * MAX_STAGE4;
       for (var k = 0u; k < in4; k++) {
-        stage[lid * MAX_STAGE4 + k] = activations[LAYER_ACT4[layer] + k];
+        stage[slot + k] = activations[LAYER_ACT4[layer] + k];
       }
       for (var k = 0u; k < out4; k++) {
-        stage[lid * MAX_STAGE4 + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
+        stage[slot + in4 + k] = deltas[LAYER_DELTA4[layer] + k];
+      }
+      if (SAMPLES_PER_INVOCATION == 2u) {
+        for (var k = 0u; k < in4; k++) {
+          stage[slot + MAX_STAGE4 + k] = activationsB[LAYER_ACT4[layer] + k];
+        }
+        for (var k = 0u; k < out4; k++) {
+          stage[slot + MAX_STAGE4 + in4 + k] = deltasB[LAYER_DELTA4[layer] + k];
+        }
       }
     }
     workgroupBarrier();
@@ -189,6 +253,15 @@ fn takeGradSq(lid: u32) -> f32 {
   return total;
 }
 
+// The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
+fn packedSample(firstEnv: u32, flat: u32) -> u32 {
+  var e = 0u;
+  while (lengthPrefix[e + 1u] <= flat) {
+    e++;
+  }
+  return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
+}
+
 @compute @workgroup_size(BACKWARD_THREADS)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
   let firstEnv = group.x * ENVS_PER_GROUP;
@@ -208,16 +281,20 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
     let segmentEnd = select(workgroupUniformLoad(&lengthPrefix[ENVS_PER_GROUP]),
                             workgroupUniformLoad(&lengthPrefix[segment + 1u]), TRAJECTORY_GRAD_SQ);
     for (var tileStart = segmentStart; tileStart < segmentEnd; tileStart += BACKWARD_TILE) {
-      let flat = tileStart + lid;
-      if (lid < BACKWARD_TILE && flat < segmentEnd) {
-        var e = 0u;
-        while (lengthPrefix[e + 1u] <= flat) {
-          e++;
-        }
-        let sample = (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
+      let flat = tileStart + lid * SAMPLES_PER_INVOCATION;
+      if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION && flat < segmentEnd) {
+        let sample = packedSample(firstEnv, flat);
         let weight = select(advantages[sample] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ);
-        sampleBackward(sample, weight);
-      } else if (lid < BACKWARD_TILE) {
+        if (SAMPLES_PER_INVOCATION == 2u) {
+          // Past the segment's end the second slot repeats the first with weight 0: its deltas are zero.
+          let hasB = flat + 1u < segmentEnd;
+          let sampleB = select(sample, packedSample(firstEnv, min(flat + 1u, segmentEnd - 1u)), hasB);
+          let weightB = select(0.0, select(advantages[sampleB] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ), hasB);
+          samplePairBackward(sample, weight, sampleB, weightB);
+        } else {
+          sampleBackward(sample, weight);
+        }
+      } else if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION) {
         clearSample();
       }
       accumulateTile(lid);

@@ -12,8 +12,18 @@ import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/
 const trainers = trainersReleasedAfterAll<Trainer>();
 const seed = (Date.now() % 100000) + 1;
 
+// samplesPerInvocation: on this adapter the default is the CPU shape (2 samples per backward invocation); the GPU
+// shape (1) is tested too.
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 33,
+    samplesPerInvocation: 1 as const,
+  },
   { env: 'cartpole', hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
   // Wide layers: more backward invocations than samples per tile share the weight blocks (backwardShape).
   { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
@@ -29,86 +39,90 @@ const cases = [
   },
 ];
 
-describe.each(cases)('gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline', (c) => {
-  const { hidden, activation, baseline, numEnvs } = c;
-  it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
-    const device = await testDevice();
-    const learnLogStd = c.learnLogStd ?? true;
-    const trainer = await createTrainer({
-      device,
-      env: c.env,
-      numEnvs,
-      hidden,
-      activation,
-      baseline,
-      seed,
-      maxGradNorm: 5,
-      lr: 0.01,
-      logStd: c.logStd,
-      learnLogStd,
-    });
-    trainers.push(trainer);
-    // Outputs poisoned: anything the kernels fail to write shows up as NaN.
-    for (const name of ['observations', 'logProbs', 'advantages', 'partialGradients', 'gradient', 'trajectoryGradSq']) {
-      trainer.writeRaw(name, nanFilled((await trainer.readRaw(name)).byteLength));
-    }
-    const momentsBefore = new Float32Array(await trainer.readRaw('adamMoments'));
-    await trainer.step({ captureBatch: true });
-    const batch = await trainer.readBatch();
-    const { policy } = batch;
-    const T = batch.horizon;
-    const obsDim = policy.obsDim;
-    const dim = policy.action.kind === 'gaussian' ? policy.action.dim : 1;
-    const actionAt = (s: number) =>
-      policy.action.kind === 'categorical' ? (batch.actions[s] as number) : batch.actions.slice(s * dim, (s + 1) * dim);
-
-    // log pi(a|s): float32 forward on the GPU vs float64, absolute error <= 1e-5 (log-probs are O(1)).
-    let maxLogProbError = 0;
-    const gradient = zeroGradient(policy);
-    const trajectoryGrad = new Array(numEnvs).fill(0).map(() => zeroGradient(policy));
-    for (let i = 0; i < numEnvs; i++) {
-      for (let t = 0; t < T; t++) {
-        const s = i * T + t;
-        if (!batch.valid[s]) continue;
-        const obs = batch.obs.slice(s * obsDim, (s + 1) * obsDim);
-        const a = actionAt(s);
-        const expectedLogProb = logProb(policy, obs, a);
-        const error = Math.abs(expectedLogProb - (batch.logProbs[s] as number)) / Math.max(1, Math.abs(expectedLogProb));
-        maxLogProbError = Math.max(maxLogProbError, error);
-        addLogProbGradient(policy, obs, a, (batch.advantages[s] as number) / numEnvs, gradient, learnLogStd);
-        addLogProbGradient(policy, obs, a, 1, trajectoryGrad[i]!, learnLogStd);
+describe.each(cases)(
+  'gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline, samples per invocation $samplesPerInvocation',
+  (c) => {
+    const { hidden, activation, baseline, numEnvs } = c;
+    it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
+      const device = await testDevice();
+      const learnLogStd = c.learnLogStd ?? true;
+      const trainer = await createTrainer({
+        device,
+        env: c.env,
+        numEnvs,
+        hidden,
+        activation,
+        baseline,
+        seed,
+        maxGradNorm: 5,
+        lr: 0.01,
+        logStd: c.logStd,
+        learnLogStd,
+        samplesPerInvocation: c.samplesPerInvocation,
+      });
+      trainers.push(trainer);
+      // Outputs poisoned: anything the kernels fail to write shows up as NaN.
+      for (const name of ['observations', 'logProbs', 'advantages', 'partialGradients', 'gradient', 'trajectoryGradSq']) {
+        trainer.writeRaw(name, nanFilled((await trainer.readRaw(name)).byteLength));
       }
-    }
-    expect(maxLogProbError).toBeLessThan(1e-5);
-    const expected = flatten(gradient);
-    const actual = flatten(batch.gradient);
-    expect(actual.every(Number.isFinite)).toBe(true);
-    expect(relativeL2(actual, expected)).toBeLessThan(1e-4);
+      const momentsBefore = new Float32Array(await trainer.readRaw('adamMoments'));
+      await trainer.step({ captureBatch: true });
+      const batch = await trainer.readBatch();
+      const { policy } = batch;
+      const T = batch.horizon;
+      const obsDim = policy.obsDim;
+      const dim = policy.action.kind === 'gaussian' ? policy.action.dim : 1;
+      const actionAt = (s: number) =>
+        policy.action.kind === 'categorical' ? (batch.actions[s] as number) : batch.actions.slice(s * dim, (s + 1) * dim);
 
-    if (baseline === 'optimal') {
-      const gradSq = new Float32Array(await trainer.readRaw('trajectoryGradSq'));
-      const expectedSq = trajectoryGrad.map((g) => flatten(g).reduce((a, x) => a + x * x, 0));
-      expect(relativeL2(Array.from(gradSq.subarray(0, numEnvs)), expectedSq)).toBeLessThan(1e-4);
-    }
+      // log pi(a|s): float32 forward on the GPU vs float64, absolute error <= 1e-5 (log-probs are O(1)).
+      let maxLogProbError = 0;
+      const gradient = zeroGradient(policy);
+      const trajectoryGrad = new Array(numEnvs).fill(0).map(() => zeroGradient(policy));
+      for (let i = 0; i < numEnvs; i++) {
+        for (let t = 0; t < T; t++) {
+          const s = i * T + t;
+          if (!batch.valid[s]) continue;
+          const obs = batch.obs.slice(s * obsDim, (s + 1) * obsDim);
+          const a = actionAt(s);
+          const expectedLogProb = logProb(policy, obs, a);
+          const error = Math.abs(expectedLogProb - (batch.logProbs[s] as number)) / Math.max(1, Math.abs(expectedLogProb));
+          maxLogProbError = Math.max(maxLogProbError, error);
+          addLogProbGradient(policy, obs, a, (batch.advantages[s] as number) / numEnvs, gradient, learnLogStd);
+          addLogProbGradient(policy, obs, a, 1, trajectoryGrad[i]!, learnLogStd);
+        }
+      }
+      expect(maxLogProbError).toBeLessThan(1e-5);
+      const expected = flatten(gradient);
+      const actual = flatten(batch.gradient);
+      expect(actual.every(Number.isFinite)).toBe(true);
+      expect(relativeL2(actual, expected)).toBeLessThan(1e-4);
 
-    // One Adam step (step count 1, clipped to maxGradNorm 5), theta += lr * m_hat / (sqrt(v_hat) + eps).
-    const o = trainer.options;
-    const norm = Math.sqrt(actual.reduce((a, x) => a + x * x, 0));
-    const scale = norm > o.maxGradNorm ? o.maxGradNorm / norm : 1;
-    const before = packParameters(trainer.layout, policy.layers, policy.logStd);
-    const gradPacked = packParameters(trainer.layout, batch.gradient.layers, batch.gradient.logStd);
-    const updated = await trainer.readPolicy();
-    const after = packParameters(trainer.layout, updated.layers, updated.logStd);
-    if (!learnLogStd) expect(updated.logStd).toEqual(policy.logStd);
-    const P = before.length;
-    const expectedAfter = Array.from(before, (theta, q) => {
-      const g = (gradPacked[q] as number) * scale;
-      const m = o.beta1 * (momentsBefore[q] as number) + (1 - o.beta1) * g;
-      const v = o.beta2 * (momentsBefore[P + q] as number) + (1 - o.beta2) * g * g;
-      return theta + (o.lr * (m / (1 - o.beta1))) / (Math.sqrt(v / (1 - o.beta2)) + o.epsilon);
+      if (baseline === 'optimal') {
+        const gradSq = new Float32Array(await trainer.readRaw('trajectoryGradSq'));
+        const expectedSq = trajectoryGrad.map((g) => flatten(g).reduce((a, x) => a + x * x, 0));
+        expect(relativeL2(Array.from(gradSq.subarray(0, numEnvs)), expectedSq)).toBeLessThan(1e-4);
+      }
+
+      // One Adam step (step count 1, clipped to maxGradNorm 5), theta += lr * m_hat / (sqrt(v_hat) + eps).
+      const o = trainer.options;
+      const norm = Math.sqrt(actual.reduce((a, x) => a + x * x, 0));
+      const scale = norm > o.maxGradNorm ? o.maxGradNorm / norm : 1;
+      const before = packParameters(trainer.layout, policy.layers, policy.logStd);
+      const gradPacked = packParameters(trainer.layout, batch.gradient.layers, batch.gradient.logStd);
+      const updated = await trainer.readPolicy();
+      const after = packParameters(trainer.layout, updated.layers, updated.logStd);
+      if (!learnLogStd) expect(updated.logStd).toEqual(policy.logStd);
+      const P = before.length;
+      const expectedAfter = Array.from(before, (theta, q) => {
+        const g = (gradPacked[q] as number) * scale;
+        const m = o.beta1 * (momentsBefore[q] as number) + (1 - o.beta1) * g;
+        const v = o.beta2 * (momentsBefore[P + q] as number) + (1 - o.beta2) * g * g;
+        return theta + (o.lr * (m / (1 - o.beta1))) / (Math.sqrt(v / (1 - o.beta2)) + o.epsilon);
+      });
+      const step = expectedAfter.map((x, q) => x - (before[q] as number));
+      const actualStep = Array.from(after, (x, q) => x - (before[q] as number));
+      expect(relativeL2(actualStep, step)).toBeLessThan(1e-3);
     });
-    const step = expectedAfter.map((x, q) => x - (before[q] as number));
-    const actualStep = Array.from(after, (x, q) => x - (before[q] as number));
-    expect(relativeL2(actualStep, step)).toBeLessThan(1e-3);
-  });
-});
+  },
+);

@@ -19,6 +19,7 @@ describe('option validation', () => {
     [{ env: 'nope' }, 'env', /allowed: cartpole/],
     [{ baseline: 'median' }, 'baseline', /none, mean, perTimestep, optimal/],
     [{ activation: 'gelu' }, 'activation', /tanh/],
+    [{ samplesPerInvocation: 4 }, 'samplesPerInvocation', /from 1 to 2/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {

@@ -46,6 +46,9 @@ export interface TrainerOptions {
   policy?: PolicyFile;
   /** Trajectories per backward-pass workgroup (a tuning knob). Default 16. */
   envsPerGroup?: number;
+  /** Samples each backward invocation carries through the forward and delta passes, sharing weight loads (a tuning
+   *  knob): 1 or 2. Default: 2 on a software (CPU) adapter such as SwiftShader, 1 on a GPU. */
+  samplesPerInvocation?: 1 | 2;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;
   /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
@@ -80,6 +83,8 @@ export interface ResolvedOptions {
   horizon: number;
   policy: PolicyFile | undefined;
   envsPerGroup: number;
+  /** Undefined: chosen from the adapter (trainerKernels.ts samplesPerInvocation). */
+  samplesPerInvocation: 1 | 2 | undefined;
   logStd: number;
   learnLogStd: boolean;
   offPolicy: OffPolicyOptions;
@@ -146,6 +151,10 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
     horizon: integerIn('horizon', options.horizon ?? env.horizon, 1, 100000),
     policy,
     envsPerGroup: integerIn('envsPerGroup', options.envsPerGroup ?? 16, 1, 256),
+    samplesPerInvocation:
+      options.samplesPerInvocation === undefined
+        ? undefined
+        : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
     offPolicy: resolveOffPolicy(options),

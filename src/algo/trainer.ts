@@ -23,6 +23,7 @@ import {
   type CompiledKernels,
   createTrainerKernels,
   kernelsNeeded,
+  samplesPerInvocation,
   type TrainerBindGroups,
   type TrainerKernels,
 } from './trainerKernels.js';
@@ -139,7 +140,12 @@ export class Trainer {
           `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}${offPolicy ? `, ${offPolicy.reuse} batches kept` : ''}), got ${options.numEnvs}`,
         );
       }
-      const backward = backwardShape(device, layout, options.envsPerGroup);
+      const backward = backwardShape(
+        device,
+        layout,
+        options.envsPerGroup,
+        options.samplesPerInvocation ?? samplesPerInvocation(acquired.isFallback),
+      );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const needed = kernelsNeeded(
         options.baseline,

@@ -20,6 +20,17 @@ export interface BackwardShape {
   /** 4x4 weight blocks (and bias blocks) whose gradient each backward invocation accumulates. */
   blocksPerInvocation: number;
   envsPerGroup: number;
+  /** Samples each of the tile's first tile / samplesPerInvocation invocations runs (forward and delta passes). */
+  samplesPerInvocation: 1 | 2;
+}
+
+/**
+ * On a CPU adapter each invocation is a SIMD lane and every buffer load a per-lane gather, so two samples per
+ * invocation, sharing each weight load, pay (SwiftShader, N 1024, 64x64: see the README's performance notes). A GPU
+ * keeps one: twice the private arrays per invocation would cost it registers and half its parallel samples.
+ */
+export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
+  return isSoftwareAdapter ? 2 : 1;
 }
 
 /** Weight blocks one invocation may own before a wider workgroup is used (4 vec4 accumulators per block: past
@@ -31,7 +42,7 @@ const TARGET_BLOCKS_PER_INVOCATION = 8;
  * The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory, and enough
  * invocations (up to the device's limit) to keep each one's share of the weight blocks in registers.
  */
-export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGroup: number): BackwardShape {
+export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGroup: number, samples: 1 | 2): BackwardShape {
   const limits = device.limits;
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
   const bytes = (tile: number, threads: number) => tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + threads * 4;
@@ -45,7 +56,7 @@ export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGr
       bytes(tile, threads * 2) <= limits.maxComputeWorkgroupStorageSize
     )
       threads *= 2;
-    return { tile, threads, blocksPerInvocation: Math.ceil(blocks / threads), envsPerGroup };
+    return { tile, threads, blocksPerInvocation: Math.ceil(blocks / threads), envsPerGroup, samplesPerInvocation: samples };
   }
   throw new ReinforceError(
     'INVALID_OPTION',
@@ -160,7 +171,7 @@ export async function createTrainerKernels(
     return sources.get(file) as Promise<string>;
   };
   const wg = { WORKGROUP_SIZE };
-  const backwardConstants = { ENVS_PER_GROUP: backward.envsPerGroup };
+  const backwardConstants = { ENVS_PER_GROUP: backward.envsPerGroup, SAMPLES_PER_INVOCATION: backward.samplesPerInvocation };
   // Each kernel: the WGSL file, its entry point, and its pipeline-overridable constants.
   const specs: Record<keyof TrainerKernels, [string, string, Record<string, number | boolean>]> = {
     rollout: ['rollout.wgsl', 'main', wg],
