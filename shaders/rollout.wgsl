@@ -26,9 +26,21 @@ fn policyWeight(q: u32) -> vec4f {
 @group(0) @binding(6) var<storage, read_write> logProbs: array<f32>;
 @group(0) @binding(7) var<storage, read_write> episodes: array<Episode>;
 
+// Environments each invocation runs: 1, or 2 side by side (sharing every weight load of the forward pass,
+// mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts samplesPerInvocation). Both shapes draw the
+// same random numbers per (environment, step), so they sample the same episodes.
+override ENVS_PER_INVOCATION: u32 = 1u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let env = id.x;
+  if (ENVS_PER_INVOCATION == 2u) {
+    runEpisodePair(id.x * 2u);
+  } else {
+    runEpisode(id.x);
+  }
+}
+
+fn runEpisode(env: u32) {
   if (env >= config.numEnvs) {
     return;
   }
@@ -59,4 +71,73 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     }
   }
   episodes[env] = Episode(length, totalReward, entropySum, 0.0);
+}
+
+// Writes step t of an environment's episode.
+fn recordStep(env: u32, t: u32, observation: array<vec4f, OBS4>, choice: PolicySample, reward: f32) {
+  let sample = env * HORIZON + t;
+  for (var k = 0u; k < OBS4; k++) {
+    observations[sample * OBS4 + k] = observation[k];
+  }
+  for (var k = 0u; k < ACTION_WORDS; k++) {
+    actions[sample * ACTION_WORDS + k] = actionWord(choice.action, k);
+  }
+  logProbs[sample] = choice.logProb;
+  rewards[sample] = reward;
+}
+
+// runEpisode for environments env and env + 1 in lockstep until both have ended; an ended one (or env + 1 past
+// numEnvs) is carried along without being stepped or written.
+fn runEpisodePair(env: u32) {
+  if (env >= config.numEnvs) {
+    return;
+  }
+  let envB = env + 1u;
+  let iteration = trainState.iteration;
+  let deterministic = config.deterministic == 1u;
+  var state = envReset(randomUniform4(config.seed, env, 0u, iteration, STREAM_RESET));
+  var stateB = envReset(randomUniform4(config.seed, envB, 0u, iteration, STREAM_RESET));
+  var running = true;
+  var runningB = envB < config.numEnvs;
+  var length = HORIZON;
+  var lengthB = HORIZON;
+  var totalReward = 0.0;
+  var totalRewardB = 0.0;
+  var entropySum = 0.0;
+  var entropySumB = 0.0;
+  for (var t = 0u; t < HORIZON; t++) {
+    let observation = envObserve(state);
+    let observationB = envObserve(stateB);
+    mlpForwardPair(observation, observationB);
+    let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), deterministic);
+    headSeesSecondSample();
+    let choiceB = policySample(randomUniform4(config.seed, envB, t, iteration, STREAM_STEP), deterministic);
+    if (running) {
+      let outcome = envStep(&state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
+      recordStep(env, t, observation, choice, outcome.x);
+      totalReward += outcome.x;
+      entropySum += choice.entropy;
+      if (outcome.y != 0.0) {
+        length = t + 1u;
+        running = false;
+      }
+    }
+    if (runningB) {
+      let outcome = envStep(&stateB, choiceB.action, randomUniform4(config.seed, envB, t, iteration, STREAM_ENV));
+      recordStep(envB, t, observationB, choiceB, outcome.x);
+      totalRewardB += outcome.x;
+      entropySumB += choiceB.entropy;
+      if (outcome.y != 0.0) {
+        lengthB = t + 1u;
+        runningB = false;
+      }
+    }
+    if (!running && !runningB) {
+      break;
+    }
+  }
+  episodes[env] = Episode(length, totalReward, entropySum, 0.0);
+  if (envB < config.numEnvs) {
+    episodes[envB] = Episode(lengthB, totalRewardB, entropySumB, 0.0);
+  }
 }

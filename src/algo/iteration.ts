@@ -20,6 +20,8 @@ export interface IterationShape {
   partialCount: number;
   baseline: BaselineKind;
   normalizeAdvantages: boolean;
+  /** Environments each rollout invocation runs (trainerKernels.ts samplesPerInvocation). */
+  envsPerInvocation: number;
 }
 
 const MAX_GROUPS = 65535;
@@ -61,7 +63,7 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   const samples = s.numEnvs * s.horizon;
 
   // COLLECT TRAJECTORIES, CALCULATE RETURNS
-  dispatch('rollout', groupsFor(s.numEnvs));
+  dispatch('rollout', groupsFor(Math.ceil(s.numEnvs / s.envsPerInvocation)));
   dispatch('returns', groupsFor(s.numEnvs));
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
@@ -93,8 +95,8 @@ export function encodeStatistics(dispatch: Dispatch): void {
 }
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */
-export function encodeEvaluation(dispatch: Dispatch, numEnvs: number): void {
-  dispatch('rollout', groupsFor(numEnvs));
+export function encodeEvaluation(dispatch: Dispatch, numEnvs: number, envsPerInvocation: number): void {
+  dispatch('rollout', groupsFor(Math.ceil(numEnvs / envsPerInvocation)));
   dispatch('returns', groupsFor(numEnvs));
   dispatch('stats', 1);
 }

@@ -60,6 +60,8 @@ export class Trainer {
   readonly options: ResolvedOptions;
   readonly layout: PolicyLayout;
   readonly partialCount: number;
+  /** Samples (rollout: environments) each backward and rollout invocation carries: 2 on CPU adapters, else 1. */
+  readonly samplesPerInvocation: 1 | 2;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
@@ -88,6 +90,7 @@ export class Trainer {
     options: ResolvedOptions;
     layout: PolicyLayout;
     partialCount: number;
+    samplesPerInvocation: 1 | 2;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
     replay: Replay | undefined;
@@ -102,6 +105,7 @@ export class Trainer {
     this.options = init.options;
     this.layout = init.layout;
     this.partialCount = init.partialCount;
+    this.samplesPerInvocation = init.samplesPerInvocation;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
     this.replay = init.replay;
@@ -198,6 +202,7 @@ export class Trainer {
         options,
         layout,
         partialCount,
+        samplesPerInvocation: backward.samplesPerInvocation,
         buffers,
         kernels,
         replay,
@@ -263,6 +268,7 @@ export class Trainer {
       partialCount: this.partialCount,
       baseline: o.baseline,
       normalizeAdvantages: o.normalizeAdvantages,
+      envsPerInvocation: this.samplesPerInvocation,
     };
   }
 
@@ -387,7 +393,7 @@ export class Trainer {
     const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
     encoder.clearBuffer(this.buffers.stats as GPUBuffer);
     const target = singlePassTarget(encoder, this.kernels, this.bindGroups, 'evaluation');
-    encodeEvaluation(target.dispatch, this.options.numEnvs);
+    encodeEvaluation(target.dispatch, this.options.numEnvs, this.samplesPerInvocation);
     target.flush();
     const stats = this.submitAndRead(encoder, slot, this.evaluationPacer);
     this.writeConfig(false);

@@ -20,13 +20,14 @@ export interface BackwardShape {
   /** 4x4 weight blocks (and bias blocks) whose gradient each backward invocation accumulates. */
   blocksPerInvocation: number;
   envsPerGroup: number;
-  /** Samples each of the tile's first tile / samplesPerInvocation invocations runs (forward and delta passes). */
+  /** Samples each of the tile's first tile / samplesPerInvocation invocations runs (forward and delta passes); also
+   *  the environments each rollout invocation runs. */
   samplesPerInvocation: 1 | 2;
 }
 
 /**
- * On a CPU adapter each invocation is a SIMD lane and every buffer load a per-lane gather, so two samples per
- * invocation, sharing each weight load, pay (SwiftShader, N 1024, 64x64: see the README's performance notes). A GPU
+ * On a CPU adapter each invocation is a SIMD lane and every buffer load a per-lane gather, so two samples (in the
+ * rollout: two environments) per invocation, sharing each weight load, pay (SwiftShader, N 1024, 64x64: see the README's performance notes). A GPU
  * keeps one: twice the private arrays per invocation would cost it registers and half its parallel samples.
  */
 export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
@@ -174,7 +175,7 @@ export async function createTrainerKernels(
   const backwardConstants = { ENVS_PER_GROUP: backward.envsPerGroup, SAMPLES_PER_INVOCATION: backward.samplesPerInvocation };
   // Each kernel: the WGSL file, its entry point, and its pipeline-overridable constants.
   const specs: Record<keyof TrainerKernels, [string, string, Record<string, number | boolean>]> = {
-    rollout: ['rollout.wgsl', 'main', wg],
+    rollout: ['rollout.wgsl', 'main', { ...wg, ENVS_PER_INVOCATION: backward.samplesPerInvocation }],
     returns: ['returns.wgsl', 'main', wg],
     meanBaseline: ['advantage.wgsl', 'meanBaseline', wg],
     perTimestepBaseline: [
