@@ -1,6 +1,7 @@
-// The benchmark's ceiling: GFLOP/s of a register-tiled matmul (shaders/bench/matmulTiled.wgsl) on the same
-// adapter, in the same run, so the heavy kernels' achieved GFLOP/s can be read against what the adapter does
-// on the friendliest dense work. Runs in Node and in the browser.
+// The benchmark's ceiling: GFLOP/s of the faster of two register-tiled matmuls (shaders/bench/matmulTiled.wgsl,
+// staged through workgroup memory; shaders/bench/matmulRegisters.wgsl, registers only) on the same adapter, in the
+// same run, so the heavy kernels' achieved GFLOP/s can be read against what the adapter does on the friendliest
+// dense work. Runs in Node and in the browser.
 import { Kernel } from '../src/gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../src/gpu/ownedBuffers.js';
 import { readBuffer } from '../src/gpu/readback.js';
@@ -8,7 +9,15 @@ import { ReadbackPacer } from '../src/gpu/readbackPacer.js';
 import { loadShaderFile } from '../src/gpu/shaderSource.js';
 import { median } from './workload.js';
 
+/** The ceiling candidates: shader file (under shaders/) of each. */
+export const MATMUL_KERNELS = {
+  workgroupTiled: 'bench/matmulTiled.wgsl',
+  registerTiled: 'bench/matmulRegisters.wgsl',
+} as const;
+export type MatmulKernel = keyof typeof MATMUL_KERNELS;
+
 export interface MatmulResult {
+  kernel: MatmulKernel;
   m: number;
   n: number;
   k: number;
@@ -25,7 +34,13 @@ export interface MatmulRun {
   destroy(): void;
 }
 
-export async function createMatmul(device: GPUDevice, m: number, n: number, k: number): Promise<MatmulRun> {
+export async function createMatmul(
+  device: GPUDevice,
+  m: number,
+  n: number,
+  k: number,
+  kernelName: MatmulKernel = 'workgroupTiled',
+): Promise<MatmulRun> {
   if (m % 64 || n % 64 || k % 16 || m <= 0 || n <= 0 || k <= 0)
     throw new RangeError(`matmul: m and n must be positive multiples of 64, k of 16 (got ${m} x ${n} x ${k})`);
   const largest = Math.max(m * k, k * n, m * n) * 4;
@@ -33,8 +48,8 @@ export async function createMatmul(device: GPUDevice, m: number, n: number, k: n
   if (largest > limit)
     throw new RangeError(`matmul: ${m} x ${n} x ${k} needs ${largest}-byte buffers; this device allows ${limit}`);
   const kernel = await Kernel.create(device, {
-    label: 'matmulTiled',
-    code: await loadShaderFile('bench/matmulTiled.wgsl'),
+    label: kernelName,
+    code: await loadShaderFile(MATMUL_KERNELS[kernelName]),
     entryPoint: 'matmul',
   });
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -78,10 +93,28 @@ export async function createMatmul(device: GPUDevice, m: number, n: number, k: n
         seconds.push(elapsed / 1000);
       }
       const typical = median(seconds);
-      return { m, n, k, seconds: typical, gflops: (2 * m * n * k) / typical / 1e9 };
+      return { kernel: kernelName, m, n, k, seconds: typical, gflops: (2 * m * n * k) / typical / 1e9 };
     },
     destroy() {
       for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
     },
   };
+}
+
+/** The fastest candidate, with every candidate's figure. */
+export type CeilingResult = MatmulResult & { candidates: MatmulResult[] };
+
+/** Times every ceiling candidate on a size^3 product and returns the fastest (each candidate's figure kept). */
+export async function measureCeiling(device: GPUDevice, size: number, reps: number): Promise<CeilingResult> {
+  const candidates: MatmulResult[] = [];
+  for (const name of Object.keys(MATMUL_KERNELS) as MatmulKernel[]) {
+    const matmul = await createMatmul(device, size, size, size, name);
+    try {
+      candidates.push(await matmul.time(reps));
+    } finally {
+      matmul.destroy();
+    }
+  }
+  const best = candidates.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { ...best, candidates };
 }

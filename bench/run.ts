@@ -1,5 +1,5 @@
 // The benchmark suite. One run measures, on this machine's adapter:
-//   ceiling   GFLOP/s of a register-tiled matmul (bench/ceiling.ts), in Node and in Chromium;
+//   ceiling   GFLOP/s of the faster of two register-tiled matmuls (bench/ceiling.ts), in Node and in Chromium;
 //   compare   CartPole-v1, MLP 64x64, N environments, on a bounded slice of every episode (the first --slice
 //             steps, the same for all): env-steps/s of the rollout alone and of whole training iterations for
 //             the engine (Node and Chromium) and every peer (bench/peers/): cpu-ts and jax-js-wasm in Node,
@@ -22,7 +22,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type PolicyFile, requestDevice } from '../src/index.js';
 import type { BrowserSession } from './browserSession.js';
-import { createMatmul, type MatmulResult } from './ceiling.js';
+import { type CeilingResult, MATMUL_KERNELS, measureCeiling } from './ceiling.js';
 import { type LearningCurve, learnPeer, measureEngine, measurePeer } from './measure.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
 import { type PeerOptions, type ReinforcePeer, randomCartpolePolicy } from './peers/peer.js';
@@ -141,18 +141,11 @@ const progress = (message: string) =>
 const { device, adapterName } = await requestDevice();
 const ceilingSize = integer('ceiling-size', values['ceiling-size'] ?? (quick ? '512' : '1024'), 64, 8192);
 if (ceilingSize % 64) fail(`--ceiling-size must be a multiple of 64, got ${ceilingSize}`);
-let ceiling: { node?: MatmulResult; chromium?: MatmulResult } = {};
+let ceiling: { node?: CeilingResult; chromium?: CeilingResult } = {};
 if (sections.includes('ceiling')) {
-  progress(`ceiling: ${ceilingSize}^3 register-tiled matmul in Node`);
+  progress(`ceiling: ${ceilingSize}^3 register-tiled matmuls in Node`);
   ceiling = {
-    node: await attempt('ceiling in Node', async () => {
-      const matmul = await createMatmul(device, ceilingSize, ceilingSize, ceilingSize);
-      try {
-        return await matmul.time(reps);
-      } finally {
-        matmul.destroy();
-      }
-    }),
+    node: await attempt('ceiling in Node', () => measureCeiling(device, ceilingSize, reps)),
   };
 }
 device.destroy();
@@ -171,10 +164,10 @@ if (
   const { openBrowserSession } = await import('./browserSession.js');
   browser = await openBrowserSession();
   if (sections.includes('ceiling')) {
-    progress(`ceiling: ${ceilingSize}^3 matmul in Chromium`);
+    progress(`ceiling: ${ceilingSize}^3 matmuls in Chromium`);
     ceiling.chromium = await attempt(
       'ceiling in Chromium',
-      async () => (await browser?.call('ceiling', ceilingSize, reps)) as MatmulResult,
+      async () => (await browser?.call('ceiling', ceilingSize, reps)) as CeilingResult,
     );
   }
 }
@@ -355,13 +348,24 @@ const workloads = compareRows.flatMap((row) =>
 
 console.log(`\nadapter: ${adapterName}\nmachine: ${machine}`);
 if (ceiling.node || ceiling.chromium)
-  printTable(`Ceiling: register-tiled matmul ${ceilingSize}^3 (shaders/bench/matmulTiled.wgsl), median of ${reps}`, [
-    ['where', 'ms', 'GFLOP/s'],
-    ...(['node', 'chromium'] as const).flatMap((where) => {
-      const c = ceiling[where];
-      return c ? [[where, fixed(c.seconds * 1000, 1), fixed(c.gflops)]] : [];
-    }),
-  ]);
+  printTable(
+    `Ceiling: register-tiled matmuls ${ceilingSize}^3, median of ${reps} (${Object.entries(MATMUL_KERNELS)
+      .map(([name, file]) => `${name}: shaders/${file}`)
+      .join('; ')}); the faster is the ceiling`,
+    [
+      ['where', 'kernel', 'ms', 'GFLOP/s', 'ceiling'],
+      ...(['node', 'chromium'] as const).flatMap((where) => {
+        const c = ceiling[where];
+        return (c?.candidates ?? []).map((m) => [
+          where,
+          m.kernel,
+          fixed(m.seconds * 1000, 1),
+          fixed(m.gflops),
+          m.kernel === c?.kernel ? 'yes' : '',
+        ]);
+      }),
+    ],
+  );
 if (compareRows.length > 0) {
   for (const phase of ['rollout', 'train'] as const) {
     const header = ['N', 'engine', 'engine (Chromium)', ...peers.map((p) => `${p}`), ...peers.map((p) => `x ${p}`)];
@@ -405,6 +409,7 @@ const scalingTable = (title: string, rows: ScalingRow[], key: (r: ScalingRow) =>
       'ms/iter/1k env',
       'rollout GFLOP/s',
       'backward GFLOP/s',
+      ...(ceiling.node ? ['rollout % ceiling', 'backward % ceiling'] : []),
       'B/env',
       'top kernels',
     ],
@@ -416,6 +421,9 @@ const scalingTable = (title: string, rows: ScalingRow[], key: (r: ScalingRow) =>
       fixed((1000 * r.trainMsPerIteration) / r.numEnvs, 1),
       fixed(r.rolloutGflops),
       fixed(r.backwardGflops),
+      ...(ceiling.node
+        ? [fixed((100 * r.rolloutGflops) / ceiling.node.gflops, 0), fixed((100 * r.backwardGflops) / ceiling.node.gflops, 0)]
+        : []),
       r.bytesPerEnv,
       [...r.kernels]
         .sort((a, b) => b.milliseconds - a.milliseconds)

@@ -1,10 +1,10 @@
-// The benchmark's ceiling kernel (shaders/bench/matmulTiled.wgsl) against a float64 product on fresh random
-// inputs; the output is poisoned (NaN) before each run.
+// The benchmark's ceiling kernels (shaders/bench/matmulTiled.wgsl, shaders/bench/matmulRegisters.wgsl) against a
+// float64 product on fresh random inputs; the output is poisoned (NaN) before each run.
 import { describe, expect, it } from 'vitest';
-import { createMatmul } from '../bench/ceiling.js';
+import { createMatmul, MATMUL_KERNELS, type MatmulKernel, measureCeiling } from '../bench/ceiling.js';
 import { seededRandom, testDevice } from './helpers/gpu.js';
 
-describe('register-tiled matmul', () => {
+describe.each(Object.keys(MATMUL_KERNELS) as MatmulKernel[])('register-tiled matmul %s', (kernel) => {
   it.each([
     [64, 64, 16],
     [128, 192, 80],
@@ -13,7 +13,7 @@ describe('register-tiled matmul', () => {
     const random = seededRandom(m + n + k);
     const a = Float32Array.from({ length: m * k }, () => 2 * random() - 1);
     const b = Float32Array.from({ length: k * n }, () => 2 * random() - 1);
-    const matmul = await createMatmul(device, m, n, k);
+    const matmul = await createMatmul(device, m, n, k, kernel);
     const c = await matmul.run(a, b);
     matmul.destroy();
     let maxError = 0;
@@ -30,6 +30,16 @@ describe('register-tiled matmul', () => {
 
   it('refuses sizes the tiling does not cover, naming them', async () => {
     const device = await testDevice();
-    await expect(createMatmul(device, 100, 64, 16)).rejects.toThrow(/multiples of 64.*100 x 64 x 16/);
+    await expect(createMatmul(device, 100, 64, 16, kernel)).rejects.toThrow(/multiples of 64.*100 x 64 x 16/);
+  });
+});
+
+describe('ceiling', () => {
+  it('times every candidate and reports the fastest', async () => {
+    const device = await testDevice();
+    const ceiling = await measureCeiling(device, 128, 1);
+    expect(ceiling.candidates.map((c) => c.kernel).sort()).toEqual(Object.keys(MATMUL_KERNELS).sort());
+    for (const c of ceiling.candidates) expect(c.gflops).toBeGreaterThan(0);
+    expect(ceiling.gflops).toBe(Math.max(...ceiling.candidates.map((c) => c.gflops)));
   });
 });

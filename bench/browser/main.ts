@@ -2,7 +2,7 @@
 // cross-origin isolation, so Wasm peers may use threads) and calls these functions with page.evaluate.
 import type { PolicyFile } from '../../src/index.js';
 import { requestDevice } from '../../src/index.js';
-import { createMatmul, type MatmulResult } from '../ceiling.js';
+import { type CeilingResult, measureCeiling } from '../ceiling.js';
 import { type LearningCurve, learnPeer, measureEngine, measurePeer } from '../measure.js';
 import type { PeerOptions, ReinforcePeer } from '../peers/peer.js';
 import type { EngineMeasure, PeerMeasure, Workload } from '../workload.js';
@@ -22,13 +22,10 @@ const benchPage = {
     measurePeer(await createBrowserPeer(name, { policy, numEnvs: w.numEnvs, horizon: w.horizon, lr: 1e-7, seed: 1 }), reps),
   learn: async (name: BrowserPeer, options: PeerOptions, maxIterations: number, target: number): Promise<LearningCurve> =>
     learnPeer(await createBrowserPeer(name, options), maxIterations, target),
-  ceiling: async (size: number, reps: number): Promise<MatmulResult> => {
+  ceiling: async (size: number, reps: number): Promise<CeilingResult> => {
     const { device } = await requestDevice();
     try {
-      const matmul = await createMatmul(device, size, size, size);
-      const result = await matmul.time(reps);
-      matmul.destroy();
-      return result;
+      return await measureCeiling(device, size, reps);
     } finally {
       device.destroy();
     }
