@@ -119,21 +119,19 @@ fn sampleBackward(sample: u32, weight: f32) {
     let in4 = LAYER_IN4[layer];
     let below = LAYER_DELTA4[layer - 1u];
     let above = LAYER_DELTA4[layer];
+    // delta_{l-1}[i] = sum over o4 of W_l[o..o+3][i]^T delta_l[o..o+3], one 4x4 block times a vec4 at a time, summed in
+    // a register (input-major: each delta_{l-1} vec4 is written once, not read and written per block).
+    let out4 = LAYER_OUT4[layer];
+    let act = LAYER_ACT4[layer];
     for (var i = 0u; i < in4; i++) {
-      deltas[below + i] = vec4f(0.0);
-    }
-    // Four rows of W_l per pass: delta_{l-1} += W_l[o..o+3]^T delta_l[o..o+3], one 4x4 block times a vec4 at a time.
-    var row = LAYER_WEIGHT4[layer];
-    for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
-      let d = deltas[above + o4];
-      for (var i = 0u; i < in4; i++) {
-        deltas[below + i] += mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
-                                     policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i)) * d;
+      var sum = vec4f(0.0);
+      var row = LAYER_WEIGHT4[layer] + i;
+      for (var o4 = 0u; o4 < out4; o4++) {
+        sum += mat4x4f(policyWeight(row), policyWeight(row + in4), policyWeight(row + 2u * in4),
+                       policyWeight(row + 3u * in4)) * deltas[above + o4];
+        row += 4u * in4;
       }
-      row += 4u * in4;
-    }
-    for (var i = 0u; i < in4; i++) {
-      deltas[below + i] *= activationSlope(activations[LAYER_ACT4[layer] + i]);
+      deltas[below + i] = sum * activationSlope(activations[act + i]);
     }
   }
 }
@@ -153,25 +151,21 @@ fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
     let in4 = LAYER_IN4[layer];
     let below = LAYER_DELTA4[layer - 1u];
     let above = LAYER_DELTA4[layer];
+    let out4 = LAYER_OUT4[layer];
+    let act = LAYER_ACT4[layer];
     for (var i = 0u; i < in4; i++) {
-      deltas[below + i] = vec4f(0.0);
-      deltasB[below + i] = vec4f(0.0);
-    }
-    var row = LAYER_WEIGHT4[layer];
-    for (var o4 = 0u; o4 < LAYER_OUT4[layer]; o4++) {
-      let d = deltas[above + o4];
-      let dB = deltasB[above + o4];
-      for (var i = 0u; i < in4; i++) {
-        let w4x4 = mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
-                           policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i));
-        deltas[below + i] += w4x4 * d;
-        deltasB[below + i] += w4x4 * dB;
+      var sum = vec4f(0.0);
+      var sumB = vec4f(0.0);
+      var row = LAYER_WEIGHT4[layer] + i;
+      for (var o4 = 0u; o4 < out4; o4++) {
+        let w4x4 = mat4x4f(policyWeight(row), policyWeight(row + in4), policyWeight(row + 2u * in4),
+                           policyWeight(row + 3u * in4));
+        sum += w4x4 * deltas[above + o4];
+        sumB += w4x4 * deltasB[above + o4];
+        row += 4u * in4;
       }
-      row += 4u * in4;
-    }
-    for (var i = 0u; i < in4; i++) {
-      deltas[below + i] *= activationSlope(activations[LAYER_ACT4[layer] + i]);
-      deltasB[below + i] *= activationSlope(activationsB[LAYER_ACT4[layer] + i]);
+      deltas[below + i] = sum * activationSlope(activations[act + i]);
+      deltasB[below + i] = sumB * activationSlope(activationsB[act + i]);
     }
   }
 }
