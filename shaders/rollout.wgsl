@@ -1,4 +1,5 @@
-// Rollout: one invocation per environment runs one whole episode (trajectory tau_i) with the current policy,
+// Rollout: one invocation per environment (two on CPU adapters: ENVS_PER_INVOCATION below) runs one whole episode
+// (trajectory tau_i) with the current policy,
 // fusing observe -> MLP forward -> sample a ~ pi(.|s) -> log pi(a|s) -> environment step, for up to HORIZON
 // steps, with no round trip to the host. Steps after the episode ends are not written; Episode.length masks them.
 // The policy head ("head": categorical or Gaussian) and the environment ("env") are spliced in by the host.

@@ -12,8 +12,7 @@ import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/
 const trainers = trainersReleasedAfterAll<Trainer>();
 const seed = (Date.now() % 100000) + 1;
 
-// samplesPerInvocation: on this adapter the default is the CPU shape (2 samples per backward invocation); the GPU
-// shape (1) is tested too.
+// samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter.
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   {
@@ -58,7 +57,7 @@ describe.each(cases)(
         lr: 0.01,
         logStd: c.logStd,
         learnLogStd,
-        samplesPerInvocation: c.samplesPerInvocation,
+        samplesPerInvocation: c.samplesPerInvocation ?? 2,
       });
       trainers.push(trainer);
       // Outputs poisoned: anything the kernels fail to write shows up as NaN.

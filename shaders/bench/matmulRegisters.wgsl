@@ -1,9 +1,9 @@
 // A second ceiling candidate: C = A B for row-major f32 matrices (A is M x K, B is K x N), register-tiled with no
 // workgroup memory. Each invocation computes a 4 x 4 block of C (rows 4y .. 4y+3, columns 4x .. 4x+3, one vec4
 // accumulator per row): per step of 4 along K it loads a 4 x 4 block of B as a mat4x4 and one vec4 of each of its
-// four rows of A, then does four vector-times-matrix products (64 multiply-adds per 8 vec4 loads).
+// four rows of A, then does four matrix-times-vector products (64 multiply-adds per 8 vec4 loads).
 // On a CPU adapter (each invocation a SIMD lane) workgroup memory and barriers cost more than they save: this one
-// ran 1.8-2x faster than matmulTiled.wgsl on SwiftShader; a GPU's best is usually the workgroup-tiled one. The
+// ran 1.6-2x faster than matmulTiled.wgsl on SwiftShader; a GPU's best is usually the workgroup-tiled one. The
 // benchmark times both and takes the faster as the ceiling. M, N and K must be multiples of 64, 64 and 16.
 struct Dims {
   m: u32,

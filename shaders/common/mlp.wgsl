@@ -40,7 +40,8 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
     let isOutput = layer + 1u == LAYER_COUNT;
     // Four output units per pass over the input: each 4x4 block of W (four row slices) times the activation vec4
     // as one vector-times-matrix product. On SwiftShader this single product ran the rollout 15-20% faster than
-    // four vec4 accumulators summed by dot() at the end (N 1024, 64x64); it is the same arithmetic on a GPU.
+    // four vec4 accumulators summed by dot() at the end (N 1024, 64x64). The same sums in another order (rounding
+    // differs); on a GPU it was not timed.
     var row = LAYER_WEIGHT4[layer];
     for (var o4 = 0u; o4 < out4; o4++) {
       var z = policyWeight(bias4 + o4);
@@ -98,7 +99,8 @@ fn headSeesSecondSample() {
   }
 }
 
-// The network's OUTPUT_DIM outputs from the last mlpForward: logits (categorical) or means (Gaussian).
+// The network's OUTPUT_DIM outputs from the last mlpForward (after mlpForwardPair: the first sample's, or the
+// second's once headSeesSecondSample ran): logits (categorical) or means (Gaussian).
 fn mlpOutputs() -> array<f32, OUTPUT_DIM> {
   var outputs: array<f32, OUTPUT_DIM>;
   let offset = LAYER_ACT4[LAYER_COUNT];

@@ -46,8 +46,9 @@ export interface TrainerOptions {
   policy?: PolicyFile;
   /** Trajectories per backward-pass workgroup (a tuning knob). Default 16. */
   envsPerGroup?: number;
-  /** Samples each backward invocation carries through the forward and delta passes, sharing weight loads (a tuning
-   *  knob): 1 or 2. Default: 2 on a software (CPU) adapter such as SwiftShader, 1 on a GPU. */
+  /** Samples each backward invocation carries through the forward and delta passes, and environments each rollout
+   *  invocation runs, sharing weight loads (a tuning knob): 1 or 2. Default: 2 on a software (CPU) adapter such as
+   *  SwiftShader, 1 on a GPU (and on a caller's device that does not say what its adapter is). */
   samplesPerInvocation?: 1 | 2;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;

@@ -60,7 +60,8 @@ export class Trainer {
   readonly options: ResolvedOptions;
   readonly layout: PolicyLayout;
   readonly partialCount: number;
-  /** Samples (rollout: environments) each backward and rollout invocation carries: 2 on CPU adapters, else 1. */
+  /** Samples (rollout: environments) each backward and rollout invocation carries: the option, else 2 on a
+   *  software adapter and 1 otherwise. */
   readonly samplesPerInvocation: 1 | 2;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;

@@ -27,8 +27,9 @@ export interface BackwardShape {
 
 /**
  * On a CPU adapter each invocation is a SIMD lane and every buffer load a per-lane gather, so two samples (in the
- * rollout: two environments) per invocation, sharing each weight load, pay (SwiftShader, N 1024, 64x64: see the README's performance notes). A GPU
- * keeps one: twice the private arrays per invocation would cost it registers and half its parallel samples.
+ * rollout: two environments) per invocation, sharing each weight load, pay (SwiftShader, N 1024, 64x64: see the
+ * README's performance notes). A GPU keeps one: twice the private arrays per invocation would cost it registers
+ * and half its parallel samples (not measured on a GPU).
  */
 export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
   return isSoftwareAdapter ? 2 : 1;
