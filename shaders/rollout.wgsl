@@ -87,6 +87,29 @@ fn recordStep(env: u32, t: u32, observation: array<vec4f, OBS4>, choice: PolicyS
   rewards[sample] = reward;
 }
 
+// One environment's running episode totals in runEpisodePair.
+struct EpisodeTally {
+  length: u32,
+  totalReward: f32,
+  entropySum: f32,
+  running: bool,
+}
+
+// Steps a running environment with its chosen action and records the step; an ended one is left as it is.
+fn advance(env: u32, t: u32, iteration: u32, state: ptr<function, EnvState>, observation: array<vec4f, OBS4>,
+           choice: PolicySample, tally: ptr<function, EpisodeTally>) {
+  if ((*tally).running) {
+    let outcome = envStep(state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
+    recordStep(env, t, observation, choice, outcome.x);
+    (*tally).totalReward += outcome.x;
+    (*tally).entropySum += choice.entropy;
+    if (outcome.y != 0.0) {
+      (*tally).length = t + 1u;
+      (*tally).running = false;
+    }
+  }
+}
+
 // runEpisode for environments env and env + 1 in lockstep until both have ended; an ended one (or env + 1 past
 // numEnvs) is carried along without being stepped or written.
 fn runEpisodePair(env: u32) {
@@ -98,14 +121,8 @@ fn runEpisodePair(env: u32) {
   let deterministic = config.deterministic == 1u;
   var state = envReset(randomUniform4(config.seed, env, 0u, iteration, STREAM_RESET));
   var stateB = envReset(randomUniform4(config.seed, envB, 0u, iteration, STREAM_RESET));
-  var running = true;
-  var runningB = envB < config.numEnvs;
-  var length = HORIZON;
-  var lengthB = HORIZON;
-  var totalReward = 0.0;
-  var totalRewardB = 0.0;
-  var entropySum = 0.0;
-  var entropySumB = 0.0;
+  var tally = EpisodeTally(HORIZON, 0.0, 0.0, true);
+  var tallyB = EpisodeTally(HORIZON, 0.0, 0.0, envB < config.numEnvs);
   for (var t = 0u; t < HORIZON; t++) {
     let observation = envObserve(state);
     let observationB = envObserve(stateB);
@@ -113,32 +130,14 @@ fn runEpisodePair(env: u32) {
     let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), deterministic);
     headSeesSecondSample();
     let choiceB = policySample(randomUniform4(config.seed, envB, t, iteration, STREAM_STEP), deterministic);
-    if (running) {
-      let outcome = envStep(&state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
-      recordStep(env, t, observation, choice, outcome.x);
-      totalReward += outcome.x;
-      entropySum += choice.entropy;
-      if (outcome.y != 0.0) {
-        length = t + 1u;
-        running = false;
-      }
-    }
-    if (runningB) {
-      let outcome = envStep(&stateB, choiceB.action, randomUniform4(config.seed, envB, t, iteration, STREAM_ENV));
-      recordStep(envB, t, observationB, choiceB, outcome.x);
-      totalRewardB += outcome.x;
-      entropySumB += choiceB.entropy;
-      if (outcome.y != 0.0) {
-        lengthB = t + 1u;
-        runningB = false;
-      }
-    }
-    if (!running && !runningB) {
+    advance(env, t, iteration, &state, observation, choice, &tally);
+    advance(envB, t, iteration, &stateB, observationB, choiceB, &tallyB);
+    if (!tally.running && !tallyB.running) {
       break;
     }
   }
-  episodes[env] = Episode(length, totalReward, entropySum, 0.0);
+  episodes[env] = Episode(tally.length, tally.totalReward, tally.entropySum, 0.0);
   if (envB < config.numEnvs) {
-    episodes[envB] = Episode(lengthB, totalRewardB, entropySumB, 0.0);
+    episodes[envB] = Episode(tallyB.length, tallyB.totalReward, tallyB.entropySum, 0.0);
   }
 }
