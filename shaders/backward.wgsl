@@ -127,8 +127,7 @@ fn sampleBackward(sample: u32, weight: f32) {
       var sum = vec4f(0.0);
       var row = LAYER_WEIGHT4[layer] + i;
       for (var o4 = 0u; o4 < out4; o4++) {
-        sum += mat4x4f(policyWeight(row), policyWeight(row + in4), policyWeight(row + 2u * in4),
-                       policyWeight(row + 3u * in4)) * deltas[above + o4];
+        sum += weightBlock(row, in4) * deltas[above + o4];
         row += 4u * in4;
       }
       deltas[below + i] = sum * activationSlope(activations[act + i]);
@@ -158,8 +157,7 @@ fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
       var sumB = vec4f(0.0);
       var row = LAYER_WEIGHT4[layer] + i;
       for (var o4 = 0u; o4 < out4; o4++) {
-        let w4x4 = mat4x4f(policyWeight(row), policyWeight(row + in4), policyWeight(row + 2u * in4),
-                           policyWeight(row + 3u * in4));
+        let w4x4 = weightBlock(row, in4);
         sum += w4x4 * deltas[above + o4];
         sumB += w4x4 * deltasB[above + o4];
         row += 4u * in4;
@@ -247,6 +245,11 @@ fn takeGradSq(lid: u32) -> f32 {
   return total;
 }
 
+// A sample's weight in the sum: A_it / N for the gradient, 1 for ||g(tau_i)||^2.
+fn sampleWeightOf(sample: u32) -> f32 {
+  return select(advantages[sample] * (1.0 / f32(config.numEnvs)), 1.0, TRAJECTORY_GRAD_SQ);
+}
+
 // The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
 fn packedSample(firstEnv: u32, flat: u32) -> u32 {
   var e = 0u;
@@ -269,7 +272,6 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
   }
   decodeBlocks(lid);
   let segments = select(1u, ENVS_PER_GROUP, TRAJECTORY_GRAD_SQ);
-  let sampleWeight = 1.0 / f32(config.numEnvs);
   for (var segment = 0u; segment < segments; segment++) {
     let segmentStart = select(0u, workgroupUniformLoad(&lengthPrefix[segment]), TRAJECTORY_GRAD_SQ);
     let segmentEnd = select(workgroupUniformLoad(&lengthPrefix[ENVS_PER_GROUP]),
@@ -278,12 +280,12 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
       let flat = tileStart + lid * SAMPLES_PER_INVOCATION;
       if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION && flat < segmentEnd) {
         let sample = packedSample(firstEnv, flat);
-        let weight = select(advantages[sample] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ);
+        let weight = sampleWeightOf(sample);
         if (SAMPLES_PER_INVOCATION == 2u) {
           // Past the segment's end the second slot repeats the first with weight 0: its deltas are zero.
           let hasB = flat + 1u < segmentEnd;
           let sampleB = select(sample, packedSample(firstEnv, min(flat + 1u, segmentEnd - 1u)), hasB);
-          let weightB = select(0.0, select(advantages[sampleB] * sampleWeight, 1.0, TRAJECTORY_GRAD_SQ), hasB);
+          let weightB = select(0.0, sampleWeightOf(sampleB), hasB);
           samplePairBackward(sample, weight, sampleB, weightB);
         } else {
           sampleBackward(sample, weight);

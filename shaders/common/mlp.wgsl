@@ -26,6 +26,13 @@ fn activationSlope(h: vec4f) -> vec4f {
   return select(vec4f(0.0), vec4f(1.0), h > vec4f(0.0));
 }
 
+// The 4x4 block of a layer's weights at rows o..o+3 of input vec4 i: the row slices first, first + in4, .. (first is
+// the row-o slice, LAYER_WEIGHT4[l] + o * in4 + i), one per column, so `a * block` gives the four units' sums.
+fn weightBlock(first: u32, in4: u32) -> mat4x4f {
+  return mat4x4f(policyWeight(first), policyWeight(first + in4), policyWeight(first + 2u * in4),
+                 policyWeight(first + 3u * in4));
+}
+
 fn mlpForward(observation: array<vec4f, OBS4>) {
   for (var k = 0u; k < OBS4; k++) {
     activations[k] = observation[k];
@@ -46,8 +53,7 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
     for (var o4 = 0u; o4 < out4; o4++) {
       var z = policyWeight(bias4 + o4);
       for (var i = 0u; i < in4; i++) {
-        z += activations[inOffset + i] * mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
-                                                 policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i));
+        z += activations[inOffset + i] * weightBlock(row + i, in4);
       }
       row += 4u * in4;
       activations[outOffset + o4] = select(activate(z), z, isOutput);
@@ -78,8 +84,7 @@ fn mlpForwardPair(observation: array<vec4f, OBS4>, observationB: array<vec4f, OB
       var z = policyWeight(bias4 + o4);
       var zB = z;
       for (var i = 0u; i < in4; i++) {
-        let w4x4 = mat4x4f(policyWeight(row + i), policyWeight(row + in4 + i),
-                            policyWeight(row + 2u * in4 + i), policyWeight(row + 3u * in4 + i));
+        let w4x4 = weightBlock(row + i, in4);
         z += activations[inOffset + i] * w4x4;
         zB += activationsB[inOffset + i] * w4x4;
       }

@@ -26,6 +26,8 @@ export interface IterationShape {
 
 const MAX_GROUPS = 65535;
 const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
+/** Workgroups of rollout.wgsl: each invocation runs envsPerInvocation environments. */
+const rolloutGroups = (numEnvs: number, envsPerInvocation: number) => groupsFor(Math.ceil(numEnvs / envsPerInvocation));
 
 /** Records one kernel dispatch (its bind group defaults to the kernel's own). */
 export type Dispatch = (name: keyof TrainerKernels, groups: number, bindGroup?: GPUBindGroup) => void;
@@ -63,7 +65,7 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   const samples = s.numEnvs * s.horizon;
 
   // COLLECT TRAJECTORIES, CALCULATE RETURNS
-  dispatch('rollout', groupsFor(Math.ceil(s.numEnvs / s.envsPerInvocation)));
+  dispatch('rollout', rolloutGroups(s.numEnvs, s.envsPerInvocation));
   dispatch('returns', groupsFor(s.numEnvs));
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
@@ -96,7 +98,7 @@ export function encodeStatistics(dispatch: Dispatch): void {
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */
 export function encodeEvaluation(dispatch: Dispatch, numEnvs: number, envsPerInvocation: number): void {
-  dispatch('rollout', groupsFor(Math.ceil(numEnvs / envsPerInvocation)));
+  dispatch('rollout', rolloutGroups(numEnvs, envsPerInvocation));
   dispatch('returns', groupsFor(numEnvs));
   dispatch('stats', 1);
 }
