@@ -6,7 +6,7 @@ import { Kernel } from '../src/gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../src/gpu/ownedBuffers.js';
 import { readBuffer } from '../src/gpu/readback.js';
 import { ReadbackPacer } from '../src/gpu/readbackPacer.js';
-import { loadShaderFile } from '../src/gpu/shaderSource.js';
+import { composeShader } from '../src/gpu/shaderSource.js';
 import { median } from './workload.js';
 
 /** The ceiling candidates: shader file (under shaders/) of each. */
@@ -49,7 +49,7 @@ export async function createMatmul(
     throw new RangeError(`matmul: ${m} x ${n} x ${k} needs ${largest}-byte buffers; this device allows ${limit}`);
   const kernel = await Kernel.create(device, {
     label: kernelName,
-    code: await loadShaderFile(MATMUL_KERNELS[kernelName]),
+    code: await composeShader(MATMUL_KERNELS[kernelName], { prelude: '', splices: {} }),
     entryPoint: 'matmul',
   });
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;

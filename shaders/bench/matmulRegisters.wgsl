@@ -5,17 +5,7 @@
 // On a CPU adapter (each invocation a SIMD lane) workgroup memory and barriers cost more than they save: this one
 // ran 1.6-2x faster than matmulTiled.wgsl on SwiftShader; a GPU's best is usually the workgroup-tiled one. The
 // benchmark times both and takes the faster as the ceiling. M, N and K must be multiples of 64, 64 and 16.
-struct Dims {
-  m: u32,
-  n: u32,
-  k: u32,
-  pad: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
+#include "bench/matmulBindings.wgsl"
 
 @compute @workgroup_size(16, 16)
 fn matmul(@builtin(global_invocation_id) id: vec3<u32>) {

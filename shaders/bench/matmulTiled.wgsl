@@ -3,17 +3,7 @@
 // in registers (four vec4 accumulators, one per row). Per step of 16 along K the workgroup stages a 64 x 16
 // tile of A and a 16 x 64 tile of B in workgroup memory, one vec4 load per invocation for each.
 // M, N and K must be multiples of 64, 64 and 16 (the host checks).
-struct Dims {
-  m: u32,
-  n: u32,
-  k: u32,
-  pad: u32,
-}
-
-@group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
+#include "bench/matmulBindings.wgsl"
 
 const TILE: u32 = 64u;
 const STEP: u32 = 16u;
