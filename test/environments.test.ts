@@ -3,6 +3,9 @@
 // 1.4.0's own code produced (../shared/gymnasium-vectors) through check-env.
 // Bound: each next-state component, reward and observation within relative error 1e-4 of float64, measured
 // against max(|expected|, 1) (angles modulo 2 pi); inputs are rounded to float32 before the reference sees them.
+// Where the step is so ill-conditioned that moving the float32 state by one rounding unit moves the exact result by
+// more than that (acrobot near its velocity clip: 1.9e-4), no float32 kernel can meet 1e-4: those components are
+// held to 4x the reference's own change under such perturbations instead, and at most 2% of the cases may need it.
 // Termination may differ only where a float64 state lies within 1e-5 of a threshold, which these draws avoid.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -91,20 +94,45 @@ describe.each(Object.entries(builtInEnvironments))('environment %s', (name, env:
     const gpu = await stepEnvironment(await testDevice(), env, cases);
     let worst = 0;
     let terminationMismatches = 0;
+    let illConditioned = 0;
+    const perturb = seededRandom(seed + 1);
+    // Error in units of its bound, scaled so that CHECK_TOLERANCE is the limit either way.
+    const scaled = (error: number, sensitivity: number) => (CHECK_TOLERANCE * error) / Math.max(CHECK_TOLERANCE, 4 * sensitivity);
     gpu.forEach((g, i) => {
       const c = cases[i]!;
       const expected = reference.step(c.state, c.action, c.uniforms);
+      // The exact step's change (next state, reward, observation) when the float32 state moves by up to one
+      // rounding unit, in 8 random directions.
+      const observed = reference.observe(expected.next);
+      const sensitivity = { next: expected.next.map(() => 0), reward: 0, observation: observed.map(() => 0) };
+      for (let trial = 0; trial < 8; trial++) {
+        const moved = reference.step(
+          c.state.map((x) => x * (1 + (2 * perturb() - 1) * 2 ** -24)),
+          c.action,
+          c.uniforms,
+        );
+        moved.next.forEach((x, k) => {
+          sensitivity.next[k] = Math.max(sensitivity.next[k]!, componentError(x, expected.next[k]!, angular.has(k)));
+        });
+        sensitivity.reward = Math.max(sensitivity.reward, componentError(moved.reward, expected.reward));
+        reference.observe(moved.next).forEach((o, k) => {
+          sensitivity.observation[k] = Math.max(sensitivity.observation[k]!, componentError(o, observed[k]!));
+        });
+      }
+      const all = [...sensitivity.next, sensitivity.reward, ...sensitivity.observation];
+      if (all.some((e) => e > CHECK_TOLERANCE / 4)) illConditioned++;
       g.next.forEach((x, k) => {
-        worst = Math.max(worst, componentError(x, expected.next[k]!, angular.has(k)));
+        worst = Math.max(worst, scaled(componentError(x, expected.next[k]!, angular.has(k)), sensitivity.next[k]!));
       });
-      worst = Math.max(worst, componentError(g.reward, expected.reward));
-      reference.observe(expected.next).forEach((o, k) => {
-        worst = Math.max(worst, componentError(g.observation[k]!, o));
+      worst = Math.max(worst, scaled(componentError(g.reward, expected.reward), sensitivity.reward));
+      observed.forEach((o, k) => {
+        worst = Math.max(worst, scaled(componentError(g.observation[k]!, o), sensitivity.observation[k]!));
       });
       if (g.terminated !== expected.terminated) terminationMismatches++;
     });
     expect(worst).toBeLessThan(CHECK_TOLERANCE);
     expect(terminationMismatches).toBe(0);
+    expect(illConditioned).toBeLessThanOrEqual(cases.length * 0.02);
   });
 
   it('WGSL reset matches the float64 reference on 200 random draws', async () => {
