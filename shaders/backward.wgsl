@@ -20,7 +20,7 @@
 // result is deterministic.
 
 #include "common/config.wgsl"
-#include "common/mlp.wgsl"
+#include "common/mlpPair.wgsl"
 #include "head"
 #include "common/loadAction.wgsl"
 
@@ -157,7 +157,7 @@ fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
       var sumB = vec4f(0.0);
       var row = LAYER_WEIGHT4[layer] + i;
       for (var o4 = 0u; o4 < out4; o4++) {
-        let w4x4 = weightBlock(row, in4);
+        let w4x4 = pairWeightBlock(row, in4);
         sum += w4x4 * deltas[above + o4];
         sumB += w4x4 * deltasB[above + o4];
         row += 4u * in4;
@@ -261,6 +261,9 @@ fn packedSample(firstEnv: u32, flat: u32) -> u32 {
 
 @compute @workgroup_size(BACKWARD_THREADS)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  if (SAMPLES_PER_INVOCATION == 2u) {
+    startPairWeights();
+  }
   let firstEnv = group.x * ENVS_PER_GROUP;
   if (lid == 0u) {
     lengthPrefix[0] = 0u;
@@ -278,18 +281,21 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
                             workgroupUniformLoad(&lengthPrefix[segment + 1u]), TRAJECTORY_GRAD_SQ);
     for (var tileStart = segmentStart; tileStart < segmentEnd; tileStart += BACKWARD_TILE) {
       let flat = tileStart + lid * SAMPLES_PER_INVOCATION;
-      if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION && flat < segmentEnd) {
-        let sample = packedSample(firstEnv, flat);
-        let weight = sampleWeightOf(sample);
-        if (SAMPLES_PER_INVOCATION == 2u) {
-          // Past the segment's end the second slot repeats the first with weight 0: its deltas are zero.
-          let hasB = flat + 1u < segmentEnd;
-          let sampleB = select(sample, packedSample(firstEnv, min(flat + 1u, segmentEnd - 1u)), hasB);
-          let weightB = select(0.0, sampleWeightOf(sampleB), hasB);
-          samplePairBackward(sample, weight, sampleB, weightB);
+      if (SAMPLES_PER_INVOCATION == 2u && lid < BACKWARD_TILE / 2u) {
+        // Pairs run by whole subgroups (mlpPair.wgsl): past the segment's end a slot repeats the last sample with
+        // weight 0 (its deltas are zero); a subgroup with no sample left clears instead.
+        if (wholeSubgroup(flat >= segmentEnd)) {
+          clearSample();
         } else {
-          sampleBackward(sample, weight);
+          let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
+          let weight = select(0.0, sampleWeightOf(sample), flat < segmentEnd);
+          let sampleB = packedSample(firstEnv, min(flat + 1u, segmentEnd - 1u));
+          let weightB = select(0.0, sampleWeightOf(sampleB), flat + 1u < segmentEnd);
+          samplePairBackward(sample, weight, sampleB, weightB);
         }
+      } else if (SAMPLES_PER_INVOCATION == 1u && lid < BACKWARD_TILE && flat < segmentEnd) {
+        let sample = packedSample(firstEnv, flat);
+        sampleBackward(sample, sampleWeightOf(sample));
       } else if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION) {
         clearSample();
       }

@@ -9,7 +9,7 @@
 
 #include "common/config.wgsl"
 #include "common/philox.wgsl"
-#include "common/mlp.wgsl"
+#include "common/mlpPair.wgsl"
 #include "head"
 #include "env"
 
@@ -35,6 +35,7 @@ override ENVS_PER_INVOCATION: u32 = 1u;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   if (ENVS_PER_INVOCATION == 2u) {
+    startPairWeights();
     runEpisodePair(id.x * 2u);
   } else {
     runEpisode(id.x);
@@ -110,18 +111,16 @@ fn advance(env: u32, t: u32, iteration: u32, state: ptr<function, EnvState>, obs
   }
 }
 
-// runEpisode for environments env and env + 1 in lockstep until both have ended; an ended one (or env + 1 past
-// numEnvs) is carried along without being stepped or written.
+// runEpisode for environments env and env + 1 in lockstep until both have ended; an ended one (or one past
+// numEnvs) is carried along without being stepped or written. The loop ends for a whole subgroup at once
+// (wholeSubgroup: the subgroup's weight loads are shared, mlpPair.wgsl).
 fn runEpisodePair(env: u32) {
-  if (env >= config.numEnvs) {
-    return;
-  }
   let envB = env + 1u;
   let iteration = trainState.iteration;
   let deterministic = config.deterministic == 1u;
   var state = envReset(randomUniform4(config.seed, env, 0u, iteration, STREAM_RESET));
   var stateB = envReset(randomUniform4(config.seed, envB, 0u, iteration, STREAM_RESET));
-  var tally = EpisodeTally(HORIZON, 0.0, 0.0, true);
+  var tally = EpisodeTally(HORIZON, 0.0, 0.0, env < config.numEnvs);
   var tallyB = EpisodeTally(HORIZON, 0.0, 0.0, envB < config.numEnvs);
   for (var t = 0u; t < HORIZON; t++) {
     let observation = envObserve(state);
@@ -132,11 +131,13 @@ fn runEpisodePair(env: u32) {
     let choiceB = policySample(randomUniform4(config.seed, envB, t, iteration, STREAM_STEP), deterministic);
     advance(env, t, iteration, &state, observation, choice, &tally);
     advance(envB, t, iteration, &stateB, observationB, choiceB, &tallyB);
-    if (!tally.running && !tallyB.running) {
+    if (wholeSubgroup(!tally.running && !tallyB.running)) {
       break;
     }
   }
-  episodes[env] = Episode(tally.length, tally.totalReward, tally.entropySum, 0.0);
+  if (env < config.numEnvs) {
+    episodes[env] = Episode(tally.length, tally.totalReward, tally.entropySum, 0.0);
+  }
   if (envB < config.numEnvs) {
     episodes[envB] = Episode(tallyB.length, tallyB.totalReward, tallyB.entropySum, 0.0);
   }

@@ -12,7 +12,9 @@ import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/
 const trainers = trainersReleasedAfterAll<Trainer>();
 const seed = (Date.now() % 100000) + 1;
 
-// samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter.
+// samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter;
+// with 2, weight blocks shared across a subgroup where the device allows it (the default on SwiftShader) and, in one
+// case, loaded by every invocation for itself.
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   {
@@ -24,6 +26,14 @@ const cases = [
     samplesPerInvocation: 1 as const,
   },
   { env: 'cartpole', hidden: [12], activation: 'relu' as const, baseline: 'optimal' as const, numEnvs: 50 },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 45,
+    subgroupWeightSharing: false,
+  },
   // Wide layers: more backward invocations than samples per tile share the weight blocks (backwardShape).
   { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
   { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
@@ -39,7 +49,7 @@ const cases = [
 ];
 
 describe.each(cases)(
-  'gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline, samples per invocation $samplesPerInvocation',
+  'gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline, samples per invocation $samplesPerInvocation, subgroup sharing $subgroupWeightSharing',
   (c) => {
     const { hidden, activation, baseline, numEnvs } = c;
     it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
@@ -58,6 +68,7 @@ describe.each(cases)(
         logStd: c.logStd,
         learnLogStd,
         samplesPerInvocation: c.samplesPerInvocation ?? 2,
+        subgroupWeightSharing: c.subgroupWeightSharing,
       });
       trainers.push(trainer);
       // Outputs poisoned: anything the kernels fail to write shows up as NaN.

@@ -1,11 +1,13 @@
-// The CPU kernel shape (two environments per rollout invocation, two samples per backward invocation) and the GPU
-// shape (one) run the same algorithm on the same random numbers: the same seed must give the same episodes
-// (lengths and discrete actions exactly, floats to 1e-6) and, up to float32 summation order, the same gradient
-// (optimal baseline: the per-trajectory ||g||^2 pass is paired too), for a categorical and a Gaussian policy and an
-// odd N (the last rollout invocation has one environment).
+// The CPU kernel shape (two environments per rollout invocation, two samples per backward invocation; weight blocks
+// loaded by each invocation, or shared across a subgroup) and the GPU shape (one) run the same algorithm on the same
+// random numbers: the same seed must give the same episodes (lengths and discrete actions exactly, floats to 1e-6)
+// and, up to float32 summation order, the same gradient (optimal baseline: the per-trajectory ||g||^2 pass is paired
+// too), for a categorical and a Gaussian policy and an odd N (the last rollout invocation has one environment, and
+// the rest of its subgroup none). Subgroup sharing hands every invocation the same weights it would have loaded
+// itself, so it must match the per-invocation loads exactly.
 import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
-import { relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { isSoftwareDevice, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 import { flatten } from './reference/mlp.js';
 
 const trainers = trainersReleasedAfterAll<Trainer>();
@@ -20,14 +22,30 @@ describe.each(cases)('samples per invocation 1 and 2 agree: $env, N $numEnvs', (
   it(`same episodes and gradient (seed ${seed})`, async () => {
     const device = await testDevice();
     const batches = [];
-    for (const samplesPerInvocation of [1, 2] as const) {
-      const trainer = await createTrainer({ device, ...c, seed, baseline: 'optimal', samplesPerInvocation });
+    const shapes: { samplesPerInvocation: 1 | 2; subgroupWeightSharing: boolean }[] = [
+      { samplesPerInvocation: 1, subgroupWeightSharing: false },
+      { samplesPerInvocation: 2, subgroupWeightSharing: false },
+      // SwiftShader has subgroups (see below); a device without them runs the first two shapes only.
+      ...(device.features.has('subgroups') ? [{ samplesPerInvocation: 2 as const, subgroupWeightSharing: true }] : []),
+    ];
+    for (const shape of shapes) {
+      const trainer = await createTrainer({ device, ...c, seed, baseline: 'optimal', ...shape });
       trainers.push(trainer);
-      expect(trainer.samplesPerInvocation).toBe(samplesPerInvocation);
+      expect(trainer.samplesPerInvocation).toBe(shape.samplesPerInvocation);
+      expect(trainer.subgroupWeightSharing).toBe(shape.subgroupWeightSharing);
       await trainer.step({ captureBatch: true });
       batches.push(await trainer.readBatch());
     }
-    const [one, two] = batches as [NonNullable<(typeof batches)[0]>, NonNullable<(typeof batches)[0]>];
+    if ((await isSoftwareDevice()) === true) expect(batches).toHaveLength(3);
+    const [one, two, shared] = batches as NonNullable<(typeof batches)[0]>[];
+    if (!one || !two) throw new Error('no batch');
+    if (shared) {
+      expect(shared.valid).toEqual(two.valid);
+      expect(shared.actions).toEqual(two.actions);
+      expect(relativeL2(shared.obs, two.obs)).toBeLessThan(1e-6);
+      expect(relativeL2(shared.logProbs, two.logProbs)).toBeLessThan(1e-6);
+      expect(relativeL2(flatten(shared.gradient), flatten(two.gradient))).toBeLessThan(1e-6);
+    }
     expect(one.valid.reduce((a, b) => a + b, 0)).toBeGreaterThan(c.numEnvs);
     expect(two.valid).toEqual(one.valid);
     // Exact on SwiftShader; a GPU compiler may fuse the two pipelines' multiply-adds differently, hence 1e-6.

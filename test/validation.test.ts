@@ -20,6 +20,8 @@ describe('option validation', () => {
     [{ baseline: 'median' }, 'baseline', /none, mean, perTimestep, optimal/],
     [{ activation: 'gelu' }, 'activation', /tanh/],
     [{ samplesPerInvocation: 4 }, 'samplesPerInvocation', /from 1 to 2/],
+    [{ subgroupWeightSharing: 'yes' }, 'subgroupWeightSharing', /true or false/],
+    [{ samplesPerInvocation: 1, subgroupWeightSharing: true }, 'subgroupWeightSharing', /samplesPerInvocation 2/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {

@@ -61,51 +61,8 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
   }
 }
 
-// Two samples' forward passes at once: the first into `activations`, the second into `activationsB`, each 4x4
-// weight block loaded once for both. On SwiftShader every load here is a per-lane gather (each invocation is a SIMD
-// lane) and the weight loads dominate; sharing them took a forward-only 4-64-64-4 loop from 1.41 to 2.16 GFLOP/s
-// (four samples: 2.22). A GPU keeps one sample per invocation (see samplesPerInvocation in trainerKernels.ts).
-var<private> activationsB: array<vec4f, ACT4_TOTAL>;
-
-fn mlpForwardPair(observation: array<vec4f, OBS4>, observationB: array<vec4f, OBS4>) {
-  for (var k = 0u; k < OBS4; k++) {
-    activations[k] = observation[k];
-    activationsB[k] = observationB[k];
-  }
-  for (var layer = 0u; layer < LAYER_COUNT; layer++) {
-    let in4 = LAYER_IN4[layer];
-    let out4 = LAYER_OUT4[layer];
-    let bias4 = LAYER_BIAS4[layer];
-    let inOffset = LAYER_ACT4[layer];
-    let outOffset = LAYER_ACT4[layer + 1u];
-    let isOutput = layer + 1u == LAYER_COUNT;
-    var row = LAYER_WEIGHT4[layer];
-    for (var o4 = 0u; o4 < out4; o4++) {
-      var z = policyWeight(bias4 + o4);
-      var zB = z;
-      for (var i = 0u; i < in4; i++) {
-        let w4x4 = weightBlock(row + i, in4);
-        z += activations[inOffset + i] * w4x4;
-        zB += activationsB[inOffset + i] * w4x4;
-      }
-      row += 4u * in4;
-      activations[outOffset + o4] = select(activate(z), z, isOutput);
-      activationsB[outOffset + o4] = select(activate(zB), zB, isOutput);
-    }
-  }
-}
-
-// The policy head reads "the sample whose forward pass just ran" from `activations`: after mlpForwardPair, this
-// hands it the second sample (overwriting the first one's outputs; its hidden layers stay).
-fn headSeesSecondSample() {
-  let offset = LAYER_ACT4[LAYER_COUNT];
-  for (var k = 0u; k < OUTPUT4; k++) {
-    activations[offset + k] = activationsB[offset + k];
-  }
-}
-
-// The network's OUTPUT_DIM outputs from the last mlpForward (after mlpForwardPair: the first sample's, or the
-// second's once headSeesSecondSample ran): logits (categorical) or means (Gaussian).
+// The network's OUTPUT_DIM outputs from the last mlpForward (after mlpForwardPair, mlpPair.wgsl: the first sample's,
+// or the second's once headSeesSecondSample ran): logits (categorical) or means (Gaussian).
 fn mlpOutputs() -> array<f32, OUTPUT_DIM> {
   var outputs: array<f32, OUTPUT_DIM>;
   let offset = LAYER_ACT4[LAYER_COUNT];

@@ -50,6 +50,10 @@ export interface TrainerOptions {
    *  invocation runs, sharing weight loads (a tuning knob): 1 or 2. Default: 2 on a software (CPU) adapter such as
    *  SwiftShader, 1 on a GPU (and on a caller's device that does not say what its adapter is). */
   samplesPerInvocation?: 1 | 2;
+  /** With two samples per invocation: the first four invocations of each subgroup load one row slice of every 4x4
+   *  weight block and share them by subgroupBroadcast, instead of each loading the whole block (a tuning knob; needs
+   *  the device's "subgroups" feature). Default: on for a software (CPU) adapter that has subgroups, off otherwise. */
+  subgroupWeightSharing?: boolean;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;
   /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
@@ -86,6 +90,8 @@ export interface ResolvedOptions {
   envsPerGroup: number;
   /** Undefined: chosen from the adapter (trainerKernels.ts samplesPerInvocation). */
   samplesPerInvocation: 1 | 2 | undefined;
+  /** Undefined: chosen from the device (trainerKernels.ts subgroupWeightSharing). */
+  subgroupWeightSharing: boolean | undefined;
   logStd: number;
   learnLogStd: boolean;
   offPolicy: OffPolicyOptions;
@@ -102,6 +108,11 @@ function numberIn(field: string, value: number, range: string, ok: (v: number) =
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
     throw invalidOption(field, `must be a number ${range}, got ${value}`);
   }
+  return value;
+}
+
+function optionalBoolean(field: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(field, `must be true or false, got ${value}`);
   return value;
 }
 
@@ -156,6 +167,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
       options.samplesPerInvocation === undefined
         ? undefined
         : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
+    subgroupWeightSharing: optionalBoolean('subgroupWeightSharing', options.subgroupWeightSharing),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
     offPolicy: resolveOffPolicy(options),

@@ -63,6 +63,8 @@ export class Trainer {
   /** Samples (rollout: environments) each backward and rollout invocation carries: the option, else 2 on a
    *  software adapter and 1 otherwise. */
   readonly samplesPerInvocation: 1 | 2;
+  /** Whether pairs share weight loads across a subgroup (trainerKernels.ts subgroupWeightSharing). */
+  readonly subgroupWeightSharing: boolean;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
@@ -92,6 +94,7 @@ export class Trainer {
     layout: PolicyLayout;
     partialCount: number;
     samplesPerInvocation: 1 | 2;
+    subgroupWeightSharing: boolean;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
     replay: Replay | undefined;
@@ -107,6 +110,7 @@ export class Trainer {
     this.layout = init.layout;
     this.partialCount = init.partialCount;
     this.samplesPerInvocation = init.samplesPerInvocation;
+    this.subgroupWeightSharing = init.subgroupWeightSharing;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
     this.replay = init.replay;
@@ -150,6 +154,7 @@ export class Trainer {
         layout,
         options.envsPerGroup,
         options.samplesPerInvocation ?? samplesPerInvocation(acquired.isFallback),
+        { isSoftwareAdapter: acquired.isFallback, requested: options.subgroupWeightSharing },
       );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const needed = kernelsNeeded(
@@ -204,6 +209,7 @@ export class Trainer {
         layout,
         partialCount,
         samplesPerInvocation: backward.samplesPerInvocation,
+        subgroupWeightSharing: backward.subgroupWeightSharing,
         buffers,
         kernels,
         replay,

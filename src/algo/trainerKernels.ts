@@ -2,9 +2,9 @@
 // bind groups over the trainer's buffers. Each name below is the WGSL file (and entry point) that runs.
 import type { EnvironmentDescriptor } from '../envs/environment.js';
 import { assertEnvironmentInterface, environmentConstants, environmentSplices } from '../envs/environmentSource.js';
-import { ReinforceError } from '../errors.js';
+import { invalidOption, ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
-import { composeShader } from '../gpu/shaderSource.js';
+import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
 import { wgslConstants } from '../gpu/wgslConstants.js';
 import { layoutConstants, type PolicyLayout } from '../policy/layout.js';
 import type { BaselineKind } from './options.js';
@@ -23,6 +23,8 @@ export interface BackwardShape {
   /** Samples each of the tile's first tile / samplesPerInvocation invocations runs (forward and delta passes); also
    *  the environments each rollout invocation runs. */
   samplesPerInvocation: 1 | 2;
+  /** Pairs share each weight block's loads across a subgroup (shaders/common/pairWeightsSubgroup.wgsl). */
+  subgroupWeightSharing: boolean;
 }
 
 /**
@@ -35,6 +37,33 @@ export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
   return isSoftwareAdapter ? 2 : 1;
 }
 
+/**
+ * Whether pairs load weight blocks through the subgroup (pairWeightsSubgroup.wgsl) rather than each invocation for
+ * itself: on a software adapter, where a weight load is a per-lane gather, when the device has subgroups. `requested`
+ * (the subgroupWeightSharing option) overrides the default; it is refused where the kernels cannot keep the
+ * subgroups whole: without the feature, with one sample per invocation, or with subgroups of fewer than 4 or more
+ * than tile / 2 invocations (the backward's pair branch covers the tile's first tile / 2 invocations).
+ */
+export function subgroupWeightSharing(
+  device: GPUDevice,
+  isSoftwareAdapter: boolean,
+  shape: { tile: number; samplesPerInvocation: 1 | 2 },
+  requested: boolean | undefined,
+): boolean {
+  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
+  const minSize = info?.subgroupMinSize ?? 0;
+  const maxSize = info?.subgroupMaxSize ?? 0;
+  const problem = !device.features.has('subgroups')
+    ? 'a device with the "subgroups" feature'
+    : shape.samplesPerInvocation !== 2
+      ? 'samplesPerInvocation 2'
+      : minSize < 4 || maxSize > shape.tile / 2
+        ? `subgroups of 4 to ${shape.tile / 2} invocations (this device: ${minSize} to ${maxSize})`
+        : undefined;
+  if (requested === true && problem) throw invalidOption('subgroupWeightSharing', `true needs ${problem}`);
+  return requested ?? (isSoftwareAdapter && !problem);
+}
+
 /** Weight blocks one invocation may own before a wider workgroup is used (4 vec4 accumulators per block: past
  *  about 8 blocks they leave the registers; on an H200 128x128 layers ran at 1.15 TFLOP/s with 37 blocks each,
  *  and 256x256 ones with 137 did not compile). */
@@ -44,7 +73,13 @@ const TARGET_BLOCKS_PER_INVOCATION = 8;
  * The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory, and enough
  * invocations (up to the device's limit) to keep each one's share of the weight blocks in registers.
  */
-export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGroup: number, samples: 1 | 2): BackwardShape {
+export function backwardShape(
+  device: GPUDevice,
+  layout: PolicyLayout,
+  envsPerGroup: number,
+  samples: 1 | 2,
+  sharing: { isSoftwareAdapter: boolean; requested: boolean | undefined },
+): BackwardShape {
   const limits = device.limits;
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
   const bytes = (tile: number, threads: number) => tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + threads * 4;
@@ -58,7 +93,19 @@ export function backwardShape(device: GPUDevice, layout: PolicyLayout, envsPerGr
       bytes(tile, threads * 2) <= limits.maxComputeWorkgroupStorageSize
     )
       threads *= 2;
-    return { tile, threads, blocksPerInvocation: Math.ceil(blocks / threads), envsPerGroup, samplesPerInvocation: samples };
+    return {
+      tile,
+      threads,
+      blocksPerInvocation: Math.ceil(blocks / threads),
+      envsPerGroup,
+      samplesPerInvocation: samples,
+      subgroupWeightSharing: subgroupWeightSharing(
+        device,
+        sharing.isSoftwareAdapter,
+        { tile, samplesPerInvocation: samples },
+        sharing.requested,
+      ),
+    };
   }
   throw new ReinforceError(
     'INVALID_OPTION',
@@ -165,7 +212,11 @@ export async function createTrainerKernels(
       },
     }),
   ].join('\n');
-  const splices = await environmentSplices(env);
+  const pairWeights = backward.subgroupWeightSharing ? 'common/pairWeightsSubgroup.wgsl' : 'common/pairWeightsPerLane.wgsl';
+  const splices: Record<string, { name: string; source: string }> = {
+    ...(await environmentSplices(env)),
+    pairWeights: { name: pairWeights, source: await loadShaderFile(pairWeights) },
+  };
   await assertEnvironmentInterface(env, (splices.env as { source: string }).source);
   const sources = new Map<string, Promise<string>>();
   const source = (file: string) => {

@@ -97,6 +97,8 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   // Timestamp queries let Trainer.profileStep time each kernel on the GPU; nothing else depends on them.
   const timestamps = (options.timestampQueries ?? true) && adapter.features.has('timestamp-query');
   const requiredFeatures: GPUFeatureName[] = timestamps ? ['timestamp-query'] : [];
+  // Subgroups let pairs of samples share weight loads on a CPU adapter (trainerKernels.ts subgroupWeightSharing).
+  if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
   const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter), requiredFeatures });
   device.lost.then((info) => {
     if (info.reason !== 'destroyed') console.error(`webgpu-reinforce: GPU device lost: ${info.message}`);

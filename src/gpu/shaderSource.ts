@@ -1,7 +1,8 @@
 // WGSL sources: shaders/*.wgsl, loaded as text (inlined in the built package, bundled by Vite in this
 // repository's browser builds, read from disk in Node),
 // and composed by a small include step: `#include "common/x.wgsl"` splices a file once; `#include "env"`
-// splices the environment the trainer runs. The host's constants (src/policy/layout.ts) come first.
+// splices the environment the trainer runs. The host's constants (src/policy/layout.ts) come first, after the
+// files' global directives (`enable subgroups;`), which WGSL wants before any declaration.
 import { ReinforceError } from '../errors.js';
 import { bundledShaders } from './shaderBundle.js';
 
@@ -55,6 +56,9 @@ export interface ComposeOptions {
   splices?: Record<string, { name: string; source: string }>;
 }
 
+/** A global directive (`enable subgroups;`, `diagnostic(off, ...);`, `requires ...;`) in any included file. */
+const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*(\/\/.*)?$/;
+
 /** Marks where each chunk of a composed shader came from, so compile errors can name the original line. */
 const ORIGIN = /^\/\/ @origin (.+):(\d+)$/;
 
@@ -66,6 +70,7 @@ export async function composeShader(name: string, options: ComposeOptions): Prom
 /** Like composeShader, for a kernel whose own text is given (includes still come from shaders/). */
 export async function composeSource(name: string, text: string, options: ComposeOptions): Promise<string> {
   const seen = new Set<string>();
+  const directives: string[] = [];
   const parts: string[] = [options.prelude];
   const visit = async (file: string, text: string): Promise<void> => {
     const lines = text.split('\n');
@@ -77,6 +82,12 @@ export async function composeSource(name: string, text: string, options: Compose
       chunkStart = nextLine;
     };
     for (const [index, line] of lines.entries()) {
+      if (DIRECTIVE.test(line)) {
+        // WGSL wants directives before every declaration: moved to the top, the line left blank (numbers hold).
+        if (!directives.includes(line.trim())) directives.push(line.trim());
+        chunk.push('');
+        continue;
+      }
       const match = /^\s*#include\s+"([^"]+)"\s*$/.exec(line);
       if (!match) {
         chunk.push(line);
@@ -99,7 +110,7 @@ export async function composeSource(name: string, text: string, options: Compose
   };
   seen.add(name);
   await visit(name, text);
-  return parts.join('\n');
+  return [...directives, ...parts].join('\n');
 }
 
 /** Where line `line` (1-based) of a composed shader came from: "file line n", or "line n" in the prelude. */

@@ -1,15 +1,24 @@
 // One device per test file; `poison` fills output buffers with NaN so a kernel that skips a write is caught.
 import { afterAll } from 'vitest';
-import { requestDevice } from '../../src/gpu/device.js';
+import { type AcquiredDevice, requestDevice } from '../../src/gpu/device.js';
 
-let acquired: Promise<GPUDevice> | undefined;
+let acquired: Promise<AcquiredDevice> | undefined;
 
-export function testDevice(): Promise<GPUDevice> {
+function acquire(): Promise<AcquiredDevice> {
   if (!acquired) {
-    acquired = requestDevice().then((a) => a.device);
-    afterAll(async () => (await acquired)?.destroy());
+    acquired = requestDevice();
+    afterAll(async () => (await acquired)?.device.destroy());
   }
   return acquired;
+}
+
+export async function testDevice(): Promise<GPUDevice> {
+  return (await acquire()).device;
+}
+
+/** Whether the test device is a software (CPU) adapter such as SwiftShader. */
+export async function isSoftwareDevice(): Promise<boolean> {
+  return (await acquire()).isFallback;
 }
 
 /** A list whose trainers are destroyed when the test file ends. */
