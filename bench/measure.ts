@@ -31,6 +31,10 @@ export async function measureEngine(w: Workload, policy: PolicyFile, reps: numbe
     const peakBytes = peakBufferBytes(trainer.device);
     return {
       adapter: trainer.adapterName,
+      kernelShape: {
+        samplesPerInvocation: trainer.samplesPerInvocation,
+        subgroupWeightSharing: trainer.subgroupWeightSharing,
+      },
       rolloutStepsPerSecond: median(rollout),
       trainStepsPerSecond: median(train),
       meanLength,

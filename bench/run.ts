@@ -366,7 +366,14 @@ if (ceiling.node || ceiling.chromium)
       }),
     ],
   );
+const describeShape = (m: EngineMeasure | undefined) =>
+  m
+    ? `${m.kernelShape.samplesPerInvocation} sample(s) per invocation` +
+      (m.kernelShape.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '')
+    : 'not run';
 if (compareRows.length > 0) {
+  const first = compareRows[0] as CompareRow;
+  console.log(`Engine kernels: Node ${describeShape(first.engine)}; Chromium ${describeShape(first.engineChromium)}`);
   for (const phase of ['rollout', 'train'] as const) {
     const header = ['N', 'engine', 'engine (Chromium)', ...peers.map((p) => `${p}`), ...peers.map((p) => `x ${p}`)];
     printTable(

@@ -27,6 +27,8 @@ export const BACKWARD_FORWARD_PASSES = 3;
 
 export interface EngineMeasure {
   adapter: string;
+  /** How the trainer shaped its kernels for this adapter (trainerKernels.ts). */
+  kernelShape: { samplesPerInvocation: 1 | 2; subgroupWeightSharing: boolean };
   rolloutStepsPerSecond: number;
   trainStepsPerSecond: number;
   /** Mean episode length of the timed batches. */
