@@ -259,6 +259,18 @@ fn packedSample(firstEnv: u32, flat: u32) -> u32 {
   return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
 }
 
+struct PairSlot {
+  sample: u32,
+  weight: f32,
+}
+
+// Slot `flat` of a pair: its sample and weight, or past the segment's end (which is > 0) the segment's last sample
+// with weight 0, whose deltas are zero.
+fn pairSlot(firstEnv: u32, flat: u32, segmentEnd: u32) -> PairSlot {
+  let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
+  return PairSlot(sample, select(0.0, sampleWeightOf(sample), flat < segmentEnd));
+}
+
 @compute @workgroup_size(BACKWARD_THREADS)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
   if (SAMPLES_PER_INVOCATION == 2u) {
@@ -287,11 +299,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
         if (wholeSubgroup(flat >= segmentEnd)) {
           clearSample();
         } else {
-          let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
-          let weight = select(0.0, sampleWeightOf(sample), flat < segmentEnd);
-          let sampleB = packedSample(firstEnv, min(flat + 1u, segmentEnd - 1u));
-          let weightB = select(0.0, sampleWeightOf(sampleB), flat + 1u < segmentEnd);
-          samplePairBackward(sample, weight, sampleB, weightB);
+          let a = pairSlot(firstEnv, flat, segmentEnd);
+          let b = pairSlot(firstEnv, flat + 1u, segmentEnd);
+          samplePairBackward(a.sample, a.weight, b.sample, b.weight);
         }
       } else if (SAMPLES_PER_INVOCATION == 1u && lid < BACKWARD_TILE && flat < segmentEnd) {
         let sample = packedSample(firstEnv, flat);

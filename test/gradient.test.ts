@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
-import { nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { isSoftwareDevice, nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
 import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/mlp.js';
 
 const trainers = trainersReleasedAfterAll<Trainer>();
@@ -48,8 +48,13 @@ const cases = [
   },
 ];
 
-describe.each(cases)(
-  'gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline, samples per invocation $samplesPerInvocation, subgroup sharing $subgroupWeightSharing',
+const labelled = cases.map((c) => ({
+  ...c,
+  shape: `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}`,
+}));
+
+describe.each(labelled)(
+  'gradient of a sampled batch: $env, hidden $hidden $activation, baseline $baseline, samples $shape',
   (c) => {
     const { hidden, activation, baseline, numEnvs } = c;
     it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
@@ -71,6 +76,12 @@ describe.each(cases)(
         subgroupWeightSharing: c.subgroupWeightSharing,
       });
       trainers.push(trainer);
+      // The default CPU shape shares weight loads across the subgroup where the device allows (SwiftShader does).
+      const shares = (c.samplesPerInvocation ?? 2) === 2 && c.subgroupWeightSharing !== false;
+      if (shares && (await isSoftwareDevice()) && device.features.has('subgroups')) {
+        expect(trainer.subgroupWeightSharing).toBe(true);
+      }
+      if (!shares) expect(trainer.subgroupWeightSharing).toBe(false);
       // Outputs poisoned: anything the kernels fail to write shows up as NaN.
       for (const name of ['observations', 'logProbs', 'advantages', 'partialGradients', 'gradient', 'trajectoryGradSq']) {
         trainer.writeRaw(name, nanFilled((await trainer.readRaw(name)).byteLength));

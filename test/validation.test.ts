@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../src/gpu/kernel.js';
-import { composeShader } from '../src/gpu/shaderSource.js';
+import { composeShader, composeSource, originOf } from '../src/gpu/shaderSource.js';
 import { createTrainer, ReinforceError } from '../src/index.js';
 import { initialPolicy, validatePolicy } from '../src/policy/policyFile.js';
 import { testDevice } from './helpers/gpu.js';
@@ -60,6 +60,25 @@ describe('option validation', () => {
     const device = await testDevice();
     const wrongEnv = { ...good, env: 'acrobot' };
     await expect(createTrainer({ device, policy: wrongEnv })).rejects.toThrow(/trained on "acrobot"/);
+  });
+});
+
+describe('shader composition', () => {
+  it('moves directives to the top once and still names where each line came from', async () => {
+    const kernel = ['const A = 1u;', 'enable subgroups;', '#include "extra"', 'fn f() -> u32 { return A + B; }'].join('\n');
+    const extra = ['enable subgroups; // also needed here', 'const B = 3u;', 'fn g() -> u32 { return nope; }'].join('\n');
+    const code = await composeSource('kernel.wgsl', kernel, {
+      prelude: 'const P = 2u;',
+      splices: { extra: { name: 'extra.wgsl', source: extra } },
+    });
+    const lines = code.split('\n');
+    expect(lines.filter((l) => l.startsWith('enable'))).toEqual(['enable subgroups;']);
+    expect(lines.findIndex((l) => l.startsWith('enable'))).toBeLessThan(lines.indexOf('const P = 2u;'));
+    const lineOf = (text: string) => lines.indexOf(text) + 1;
+    expect(originOf(code, lineOf('enable subgroups;'))).toBe('kernel.wgsl line 2');
+    expect(originOf(code, lineOf('const P = 2u;'))).toBe('host constants line 1');
+    expect(originOf(code, lineOf('fn f() -> u32 { return A + B; }'))).toBe('kernel.wgsl line 4');
+    expect(originOf(code, lineOf('fn g() -> u32 { return nope; }'))).toBe('extra.wgsl line 3');
   });
 });
 

@@ -2,8 +2,8 @@
 // of both at once, each 4x4 weight block loaded once for both (pairWeightBlock).
 //
 // How an invocation gets a weight block is spliced in by the host as "pairWeights": every invocation loads it for
-// itself (pairWeightsPerLane.wgsl), or the four first invocations of a subgroup load one row slice each and share
-// them (pairWeightsSubgroup.wgsl). The subgroup one needs every call made by whole subgroups: the kernels call
+// itself (pairWeightsPerLane.wgsl), or each loads one row slice (its index in the subgroup, mod 4) and the
+// subgroup shares them (pairWeightsSubgroup.wgsl). The subgroup one needs every call made by whole subgroups: the kernels call
 // startPairWeights() first, run pairs in lockstep and leave loops with wholeSubgroup(done), so it holds there.
 #include "common/mlp.wgsl"
 #include "pairWeights"

@@ -5,8 +5,9 @@
 // four slices (each a register shuffle): a forward-only 4-64-64-4 loop, two samples per invocation, ran 1.2-1.35x
 // faster (1.38 -> 1.74-1.94 GFLOP/s, scratch measurement in one run).
 //
-// Only correct when invocations 0..3 of every subgroup make each call together: the host picks this file only for
-// subgroups of at least 4 that the kernels' pair branches keep whole (trainerKernels.ts subgroupPairWeights).
+// Only correct when invocations 0..3 of every subgroup make each call together: the host picks this file only on
+// software adapters, for subgroups of at least 4 that the kernels' pair branches keep whole
+// (trainerKernels.ts subgroupWeightSharing). Invocations past the fourth load again what 0..3 loaded.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
 

@@ -50,9 +50,11 @@ export interface TrainerOptions {
    *  invocation runs, sharing weight loads (a tuning knob): 1 or 2. Default: 2 on a software (CPU) adapter such as
    *  SwiftShader, 1 on a GPU (and on a caller's device that does not say what its adapter is). */
   samplesPerInvocation?: 1 | 2;
-  /** With two samples per invocation: the first four invocations of each subgroup load one row slice of every 4x4
-   *  weight block and share them by subgroupBroadcast, instead of each loading the whole block (a tuning knob; needs
-   *  the device's "subgroups" feature). Default: on for a software (CPU) adapter that has subgroups, off otherwise. */
+  /** With two samples per invocation: each invocation loads one row slice of every 4x4 weight block (its index in
+   *  the subgroup, mod 4) and subgroupBroadcast hands every invocation the four slices, instead of each loading the
+   *  whole block (a tuning knob). Needs a software (CPU) adapter with the "subgroups" feature and subgroups of 4 to
+   *  half the backward tile; true implies samplesPerInvocation 2 and is refused elsewhere. Default: on where it is
+   *  allowed. */
   subgroupWeightSharing?: boolean;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;
@@ -111,8 +113,12 @@ function numberIn(field: string, value: number, range: string, ok: (v: number) =
   return value;
 }
 
-function optionalBoolean(field: string, value: boolean | undefined): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(field, `must be true or false, got ${value}`);
+function subgroupWeightSharingOption(options: TrainerOptions): boolean | undefined {
+  const value = options.subgroupWeightSharing;
+  if (value !== undefined && typeof value !== 'boolean')
+    throw invalidOption('subgroupWeightSharing', `must be true or false, got ${value}`);
+  if (value === true && options.samplesPerInvocation === 1)
+    throw invalidOption('subgroupWeightSharing', 'true needs samplesPerInvocation 2 (pairs share the loads), got 1');
   return value;
 }
 
@@ -167,7 +173,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
       options.samplesPerInvocation === undefined
         ? undefined
         : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
-    subgroupWeightSharing: optionalBoolean('subgroupWeightSharing', options.subgroupWeightSharing),
+    subgroupWeightSharing: subgroupWeightSharingOption(options),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
     offPolicy: resolveOffPolicy(options),

@@ -1,7 +1,7 @@
 // The trainer: owns the buffers and kernels of one REINFORCE run and drives iterations.
 // Follow one iteration from step() into encodeIteration() (iteration.ts), which names each kernel it runs.
 import { invalidOption, ReinforceError } from '../errors.js';
-import { describeAdapter, requestDevice } from '../gpu/device.js';
+import { type AcquiredDevice, describeAdapter, requestDevice } from '../gpu/device.js';
 import { releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { ReadbackPacer } from '../gpu/readbackPacer.js';
@@ -153,8 +153,9 @@ export class Trainer {
         device,
         layout,
         options.envsPerGroup,
-        options.samplesPerInvocation ?? samplesPerInvocation(acquired.isFallback),
-        { isSoftwareAdapter: acquired.isFallback, requested: options.subgroupWeightSharing },
+        // Asking for subgroup sharing asks for the paired shape it works in.
+        options.samplesPerInvocation ?? (options.subgroupWeightSharing ? 2 : samplesPerInvocation(acquired.isFallback)),
+        { adapter: acquired, requested: options.subgroupWeightSharing },
       );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const needed = kernelsNeeded(
@@ -542,7 +543,7 @@ export class Trainer {
   }
 }
 
-function deviceDescription(device: GPUDevice): { adapterName: string; isFallback: boolean } {
+function deviceDescription(device: GPUDevice): Omit<AcquiredDevice, 'device'> {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   return info ? describeAdapter(info) : { adapterName: 'caller-provided device', isFallback: false };
 }

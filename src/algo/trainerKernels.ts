@@ -39,29 +39,32 @@ export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
 
 /**
  * Whether pairs load weight blocks through the subgroup (pairWeightsSubgroup.wgsl) rather than each invocation for
- * itself: on a software adapter, where a weight load is a per-lane gather, when the device has subgroups. `requested`
- * (the subgroupWeightSharing option) overrides the default; it is refused where the kernels cannot keep the
- * subgroups whole: without the feature, with one sample per invocation, or with subgroups of fewer than 4 or more
- * than tile / 2 invocations (the backward's pair branch covers the tile's first tile / 2 invocations).
+ * itself. Only on a software adapter, where a weight load is a per-lane gather and the sharing pays, and where the
+ * kernels' reliance on each subgroup being an aligned run of consecutive invocations that moves in lockstep holds
+ * (SwiftShader: groups of 4 SIMD lanes); then the device needs subgroups and they must be 4 to tile / 2 invocations
+ * (the backward's pair branch covers the tile's first tile / 2 invocations). `requested` (the subgroupWeightSharing
+ * option) overrides the default; true is refused where the conditions fail.
  */
 export function subgroupWeightSharing(
   device: GPUDevice,
-  isSoftwareAdapter: boolean,
+  adapter: { isFallback: boolean; subgroupSizes?: { min: number; max: number } },
   shape: { tile: number; samplesPerInvocation: 1 | 2 },
   requested: boolean | undefined,
 ): boolean {
-  const info = (device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number; subgroupMaxSize?: number } }).adapterInfo;
-  const minSize = info?.subgroupMinSize ?? 0;
-  const maxSize = info?.subgroupMaxSize ?? 0;
-  const problem = !device.features.has('subgroups')
-    ? 'a device with the "subgroups" feature'
-    : shape.samplesPerInvocation !== 2
-      ? 'samplesPerInvocation 2'
-      : minSize < 4 || maxSize > shape.tile / 2
-        ? `subgroups of 4 to ${shape.tile / 2} invocations (this device: ${minSize} to ${maxSize})`
-        : undefined;
+  const sizes = adapter.subgroupSizes;
+  const problem = !adapter.isFallback
+    ? 'a software (CPU) adapter such as SwiftShader'
+    : !device.features.has('subgroups')
+      ? 'a device with the "subgroups" feature'
+      : shape.samplesPerInvocation !== 2
+        ? 'samplesPerInvocation 2'
+        : shape.tile < 8
+          ? `a backward tile of at least 8 samples (these layers leave ${shape.tile})`
+          : !sizes || sizes.min < 4 || sizes.max > shape.tile / 2
+            ? `subgroups of 4 to ${shape.tile / 2} invocations (this device: ${sizes ? `${sizes.min} to ${sizes.max}` : 'not reported'})`
+            : undefined;
   if (requested === true && problem) throw invalidOption('subgroupWeightSharing', `true needs ${problem}`);
-  return requested ?? (isSoftwareAdapter && !problem);
+  return requested ?? !problem;
 }
 
 /** Weight blocks one invocation may own before a wider workgroup is used (4 vec4 accumulators per block: past
@@ -78,7 +81,7 @@ export function backwardShape(
   layout: PolicyLayout,
   envsPerGroup: number,
   samples: 1 | 2,
-  sharing: { isSoftwareAdapter: boolean; requested: boolean | undefined },
+  sharing: { adapter: Parameters<typeof subgroupWeightSharing>[1]; requested: boolean | undefined },
 ): BackwardShape {
   const limits = device.limits;
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
@@ -101,7 +104,7 @@ export function backwardShape(
       samplesPerInvocation: samples,
       subgroupWeightSharing: subgroupWeightSharing(
         device,
-        sharing.isSoftwareAdapter,
+        sharing.adapter,
         { tile, samplesPerInvocation: samples },
         sharing.requested,
       ),

@@ -8,6 +8,8 @@ export interface AcquiredDevice {
   adapterName: string;
   /** True when running on a software (CPU) adapter such as SwiftShader. */
   isFallback: boolean;
+  /** The adapter's subgroup sizes, where it reports them. */
+  subgroupSizes?: { min: number; max: number };
 }
 
 export interface RequestDeviceOptions {
@@ -28,12 +30,15 @@ const INSTALL_HINT =
 // Dawn's GPU objects must outlive every device made from them (see docs on Node): keep them referenced.
 const nodeInstances: GPU[] = [];
 
-export function describeAdapter(info: GPUAdapterInfo): { adapterName: string; isFallback: boolean } {
+export function describeAdapter(info: GPUAdapterInfo): Omit<AcquiredDevice, 'device'> {
   const parts = [info.vendor, info.architecture].filter((s) => s && s.length > 0);
   const name = `${parts.join(' ') || 'unknown adapter'}${info.description ? ` (${info.description})` : ''}`;
   const fallbackFlag = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   const software = /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
-  return { adapterName: name, isFallback: fallbackFlag || software };
+  const sizes = info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  const subgroupSizes =
+    sizes.subgroupMinSize && sizes.subgroupMaxSize ? { min: sizes.subgroupMinSize, max: sizes.subgroupMaxSize } : undefined;
+  return { adapterName: name, isFallback: fallbackFlag || software, subgroupSizes };
 }
 
 async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | null> {

@@ -59,6 +59,9 @@ export interface ComposeOptions {
 /** A global directive (`enable subgroups;`, `diagnostic(off, ...);`, `requires ...;`) in any included file. */
 const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*(\/\/.*)?$/;
 
+/** originOf's name for the host's constants. */
+const PRELUDE_ORIGIN = 'host constants';
+
 /** Marks where each chunk of a composed shader came from, so compile errors can name the original line. */
 const ORIGIN = /^\/\/ @origin (.+):(\d+)$/;
 
@@ -71,7 +74,7 @@ export async function composeShader(name: string, options: ComposeOptions): Prom
 export async function composeSource(name: string, text: string, options: ComposeOptions): Promise<string> {
   const seen = new Set<string>();
   const directives: string[] = [];
-  const parts: string[] = [options.prelude];
+  const parts: string[] = [`// @origin ${PRELUDE_ORIGIN}:1\n${options.prelude}`];
   const visit = async (file: string, text: string): Promise<void> => {
     const lines = text.split('\n');
     let chunk: string[] = [];
@@ -83,8 +86,11 @@ export async function composeSource(name: string, text: string, options: Compose
     };
     for (const [index, line] of lines.entries()) {
       if (DIRECTIVE.test(line)) {
-        // WGSL wants directives before every declaration: moved to the top, the line left blank (numbers hold).
-        if (!directives.includes(line.trim())) directives.push(line.trim());
+        // WGSL wants directives before every declaration: moved to the top (once each, with its origin), the line
+        // left blank so that the file's other line numbers hold.
+        const directive = line.replace(/\/\/.*$/, '').trim();
+        if (!directives.some((d) => d.endsWith(`\n${directive}`)))
+          directives.push(`// @origin ${file}:${index + 1}\n${directive}`);
         chunk.push('');
         continue;
       }
