@@ -168,8 +168,9 @@ fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
   }
 }
 
-// Adds this tile's contribution to every owned slot, one layer at a time through workgroup memory.
-fn accumulateTile(lid: u32) {
+// Adds this tile's `count` samples (the rest of a segment's last tile is empty) to every owned slot, one layer at a
+// time through workgroup memory.
+fn accumulateTile(lid: u32, count: u32) {
   for (var layer = 0u; layer < LAYER_COUNT; layer++) {
     let in4 = LAYER_IN4[layer];
     let out4 = LAYER_GRAD_OUT4[layer];
@@ -199,7 +200,7 @@ fn accumulateTile(lid: u32) {
       let row4 = in4 + blockRow4[j];
       if (blockColumn[j] == NO_SLOT) {
         var sum = vec4f(0.0);
-        for (var s = 0u; s < BACKWARD_TILE; s++) {
+        for (var s = 0u; s < count; s++) {
           sum += stage[s * MAX_STAGE4 + row4];
         }
         accumulators[4u * j] += sum;
@@ -209,7 +210,7 @@ fn accumulateTile(lid: u32) {
         var a1 = vec4f(0.0);
         var a2 = vec4f(0.0);
         var a3 = vec4f(0.0);
-        for (var s = 0u; s < BACKWARD_TILE; s++) {
+        for (var s = 0u; s < count; s++) {
           let d = stage[s * MAX_STAGE4 + row4];
           let h = stage[s * MAX_STAGE4 + column];
           a0 += d.x * h;
@@ -309,7 +310,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
       } else if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION) {
         clearSample();
       }
-      accumulateTile(lid);
+      accumulateTile(lid, min(BACKWARD_TILE, segmentEnd - tileStart));
     }
     if (TRAJECTORY_GRAD_SQ) {
       let total = takeGradSq(lid);
