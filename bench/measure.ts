@@ -3,7 +3,7 @@
 // finished): env-steps of live episodes divided by seconds.
 import { createTrainer, type PolicyFile, peakBufferBytes } from '../src/index.js';
 import type { ReinforcePeer } from './peers/peer.js';
-import { type EngineMeasure, median, type PeerMeasure, type Workload } from './workload.js';
+import { type EngineMeasure, type KernelOptions, median, type PeerMeasure, type Workload } from './workload.js';
 
 const timed = async <T extends { envSteps: number }>(call: () => Promise<T>) => {
   const start = performance.now();
@@ -12,9 +12,23 @@ const timed = async <T extends { envSteps: number }>(call: () => Promise<T>) => 
 };
 
 /** The engine on its own device (so the peak buffer memory is the trainer's alone); a near-zero lr keeps the
- *  policy, and so the episode lengths, the same across repetitions. */
-export async function measureEngine(w: Workload, policy: PolicyFile, reps: number): Promise<EngineMeasure> {
-  const trainer = await createTrainer({ numEnvs: w.numEnvs, hidden: w.hidden, horizon: w.horizon, policy, lr: 1e-7, seed: 1 });
+ *  policy, and so the episode lengths, the same across repetitions. `kernelOptions` (an A/B's variant) may change
+ *  how the kernels are shaped, not what they compute. */
+export async function measureEngine(
+  w: Workload,
+  policy: PolicyFile,
+  reps: number,
+  kernelOptions: KernelOptions = {},
+): Promise<EngineMeasure> {
+  const trainer = await createTrainer({
+    numEnvs: w.numEnvs,
+    hidden: w.hidden,
+    horizon: w.horizon,
+    policy,
+    lr: 1e-7,
+    seed: 1,
+    ...kernelOptions,
+  });
   try {
     await trainer.evaluate();
     await trainer.step();

@@ -9,18 +9,21 @@
 //             ceiling, peak GPU buffer memory per environment;
 //   solve     time to solve CartPole-v1 (batch mean 475) from fresh policies, several seeds;
 //   learn     (not in the default sections) each peer's correctness: it must learn CartPole from the same fresh
-//             policy (hidden 32, N 512, lr 0.01) to a batch mean of 475 within 40 iterations.
+//             policy (hidden 32, N 512, lr 0.01) to a batch mean of 475 within 40 iterations;
+//   ab        (not in the default sections) the engine with its defaults (A) against a variant of its kernel
+//             options (B, --ab '{"subgroupWeightSharing":false}'), in interleaved rounds (bench/ab.ts), in Node.
 // Writes bench/results/<date>-<adapter>.json, a chart (.html, and .png when Chromium ran); with --json the last
 // line printed is {"adapter","machine","workloads":[{env,numEnvs,hidden,phase,engine,peers}]}.
 //   npm run bench -- [--quick] [--json] [--reps 3] [--envs 256,1024,4096,16384] [--slice 50]
 //                    [--peers cpu-ts,jax-js-wasm,tfjs-webgpu,tfjs-wasm,jax-js-webgpu|none] [--skip-browser]
-//                    [--sections ceiling,compare,scaling,solve,learn] [--scaling-envs ...] [--scaling-horizon 500]
+//                    [--sections ceiling,compare,scaling,solve,learn,ab] [--scaling-envs ...] [--scaling-horizon 500]
 //                    [--widths 32,64,128,256] [--width-envs 1024] [--seeds 3] [--out bench/results]
-//                    [--ceiling-size 1024]
+//                    [--ceiling-size 1024] [--ab '{"samplesPerInvocation":1}'] [--ab-rounds 4]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type PolicyFile, requestDevice } from '../src/index.js';
+import { type AbResult, type AbVariant, interleavedAb, parseAbVariant } from './ab.js';
 import type { BrowserSession } from './browserSession.js';
 import { type CeilingResult, MATMUL_KERNELS, measureCeiling } from './ceiling.js';
 import { type LearningCurve, learnPeer, measureEngine, measurePeer } from './measure.js';
@@ -62,6 +65,8 @@ const { values } = parseArgs({
     'learn-peers': { type: 'string' },
     out: { type: 'string' },
     'ceiling-size': { type: 'string' },
+    ab: { type: 'string' },
+    'ab-rounds': { type: 'string' },
   },
 });
 
@@ -99,6 +104,7 @@ const sections = names('sections', values.sections ?? 'ceiling,compare,scaling,s
   'scaling',
   'solve',
   'learn',
+  'ab',
 ] as const);
 const useBrowser = values['skip-browser'] !== true;
 // tfjs-webgpu learns too (same code as tfjs-wasm) but takes about half an hour on SwiftShader: ask for it by name.
@@ -120,6 +126,13 @@ for (const width of widths) {
 }
 const widthEnvs = integer('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22);
 const seeds = integer('seeds', values.seeds ?? '3', 0, 20);
+const abRounds = integer('ab-rounds', values['ab-rounds'] ?? '4', 1, 100);
+let abVariant: AbVariant | undefined;
+if (sections.includes('ab')) {
+  const parsed = parseAbVariant(values.ab ?? '');
+  if (typeof parsed === 'string') fail(values.ab === undefined ? '--sections ab needs --ab \'{"option":value}\'' : parsed);
+  abVariant = parsed;
+}
 const HIDDEN = [64, 64];
 const started = performance.now();
 const failures: string[] = [];
@@ -290,6 +303,15 @@ if (sections.includes('scaling')) {
     progress(`scaling: N=${widthEnvs} hidden ${hiddenName(hidden)} horizon ${scalingHorizon}`);
     await scalingMeasure(scaling.widths, w, start.origin, start.policy);
   }
+}
+
+// ---- ab: two kernel shapes of the engine, interleaved ------------------------------------------------------------
+let ab: AbResult | undefined;
+if (abVariant) {
+  const { policy } = benchPolicy(HIDDEN);
+  const w: Workload = { env: 'cartpole', numEnvs: compareEnvs[0] as number, hidden: HIDDEN, horizon: slice };
+  const variant = abVariant;
+  ab = await attempt('ab', () => interleavedAb(w, policy, variant, abRounds, reps, progress));
 }
 
 // ---- solve ------------------------------------------------------------------------------------------------------
@@ -486,6 +508,28 @@ if (Object.keys(learning).length > 0) {
   ]);
 }
 
+if (ab) {
+  const shape = (k: EngineMeasure['kernelShape']) =>
+    `${k.samplesPerInvocation} per invocation${k.subgroupWeightSharing ? ', subgroup sharing' : ''}`;
+  printTable(
+    `A/B in Node, interleaved (odd rounds A first): env-steps/s, CartPole-v1, N ${ab.workload.numEnvs}, MLP ${hiddenName(ab.workload.hidden)}, ` +
+      `first ${ab.workload.horizon} steps; A = defaults (${shape(ab.kernelShapes.a)}), B = ${JSON.stringify(ab.variant)} (${shape(ab.kernelShapes.b)})`,
+    [
+      ['round', 'A rollout', 'B rollout', 'B / A', 'A train', 'B train', 'B / A'],
+      ...ab.rounds.map((r) => [
+        String(r.round),
+        r.a.rolloutStepsPerSecond,
+        r.b.rolloutStepsPerSecond,
+        fixed(r.b.rolloutStepsPerSecond / r.a.rolloutStepsPerSecond, 2),
+        r.a.trainStepsPerSecond,
+        r.b.trainStepsPerSecond,
+        fixed(r.b.trainStepsPerSecond / r.a.trainStepsPerSecond, 2),
+      ]),
+      ['median', '', '', fixed(ab.rolloutRatio, 2), '', '', fixed(ab.trainRatio, 2)],
+    ],
+  );
+}
+
 const date = new Date().toISOString();
 const adapterSlug =
   adapterName
@@ -510,6 +554,7 @@ const result = {
   scaling,
   solve: { config: solveConfig, runs: solveRuns },
   learning,
+  ab,
   failures,
 };
 mkdirSync(outDir, { recursive: true });

@@ -2,7 +2,7 @@
 // episodes capped at `horizon` steps (500 is CartPole-v1's own limit; a smaller cap times the same bounded slice,
 // the first `horizon` steps of every episode and the gradient step, for the engine and every peer alike).
 // Shared by the Node runner and the browser page.
-import type { IterationProfile } from '../src/index.js';
+import type { IterationProfile, TrainerOptions } from '../src/index.js';
 
 export interface Workload {
   env: 'cartpole';
@@ -24,6 +24,10 @@ export function forwardFlops(hidden: number[]): number {
 /** The backward kernel recomputes the forward pass, propagates delta through W^T and accumulates delta x^T (the
  *  first layer's W^T delta is not computed: about 2% fewer FLOPs than counted at 64x64). */
 export const BACKWARD_FORWARD_PASSES = 3;
+
+/** The trainer options a benchmark may vary (bench/ab.ts): how the kernels are shaped, not what they compute. */
+export const KERNEL_OPTIONS = ['samplesPerInvocation', 'subgroupWeightSharing', 'envsPerGroup'] as const;
+export type KernelOptions = Pick<TrainerOptions, (typeof KERNEL_OPTIONS)[number]>;
 
 export interface EngineMeasure {
   adapter: string;

@@ -2,7 +2,7 @@
 // `npm run bench -- --json` ends with the one-line summary scripts read (a tiny Node-only run here; the
 // full suite, with Chromium and every peer, is `npm run bench`).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,38 @@ describe('npm run bench -- --json', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm run bench -- --sections ab', () => {
+  it('times the defaults and a kernel-option variant in interleaved rounds and writes both shapes and the ratios', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-ab-'));
+    try {
+      const args = ['--sections', 'ab', '--ab', '{"samplesPerInvocation":1}', '--envs', '32', '--slice', '5'];
+      execFileSync(
+        process.execPath,
+        ['bin/run-ts.js', 'bench/run.ts', ...args, '--reps', '1', '--ab-rounds', '2', '--skip-browser', '--out', out],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+      );
+      const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
+      const { ab } = JSON.parse(readFileSync(join(out, file as string), 'utf8'));
+      expect(ab.variant).toEqual({ samplesPerInvocation: 1 });
+      expect(ab.kernelShapes.b.samplesPerInvocation).toBe(1);
+      expect(ab.rounds.map((r: { first: string }) => r.first)).toEqual(['A', 'B']);
+      for (const r of ab.rounds) expect(r.b.trainStepsPerSecond).toBeGreaterThan(0);
+      expect(ab.trainRatio).toBeGreaterThan(0);
+      expect(Number.isFinite(ab.rolloutRatio)).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses options that would change what is computed', () => {
+    const run = () =>
+      execFileSync(process.execPath, ['bin/run-ts.js', 'bench/run.ts', '--sections', 'ab', '--ab', '{"lr":1}'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    expect(run).toThrow(/"lr" is not one of samplesPerInvocation, subgroupWeightSharing, envsPerGroup/);
   });
 });
