@@ -82,23 +82,6 @@ fn decodeBlocks(lid: u32) {
   }
 }
 
-fn clearSample() {
-  for (var k = 0u; k < ACT4_TOTAL; k++) {
-    activations[k] = vec4f(0.0);
-  }
-  for (var k = 0u; k < DELTA4_TOTAL; k++) {
-    deltas[k] = vec4f(0.0);
-  }
-  if (SAMPLES_PER_INVOCATION == 2u) {
-    for (var k = 0u; k < ACT4_TOTAL; k++) {
-      activationsB[k] = vec4f(0.0);
-    }
-    for (var k = 0u; k < DELTA4_TOTAL; k++) {
-      deltasB[k] = vec4f(0.0);
-    }
-  }
-}
-
 fn loadObservation(sample: u32) -> array<vec4f, OBS4> {
   var observation: array<vec4f, OBS4>;
   for (var k = 0u; k < OBS4; k++) {
@@ -296,10 +279,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
       let flat = tileStart + lid * SAMPLES_PER_INVOCATION;
       if (SAMPLES_PER_INVOCATION == 2u && lid < BACKWARD_TILE / 2u) {
         // Pairs run by whole subgroups (mlpPair.wgsl): past the segment's end a slot repeats the last sample with
-        // weight 0 (its deltas are zero); a subgroup with no sample left clears instead.
-        if (wholeSubgroup(flat >= segmentEnd)) {
-          clearSample();
-        } else {
+        // weight 0 (its deltas are zero); a subgroup with no sample left sits out. accumulateTile reads only the
+        // tile's samples, so what the idle slots stage is never read.
+        if (!wholeSubgroup(flat >= segmentEnd)) {
           let a = pairSlot(firstEnv, flat, segmentEnd);
           let b = pairSlot(firstEnv, flat + 1u, segmentEnd);
           samplePairBackward(a.sample, a.weight, b.sample, b.weight);
@@ -307,8 +289,6 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group:
       } else if (SAMPLES_PER_INVOCATION == 1u && lid < BACKWARD_TILE && flat < segmentEnd) {
         let sample = packedSample(firstEnv, flat);
         sampleBackward(sample, sampleWeightOf(sample));
-      } else if (lid < BACKWARD_TILE / SAMPLES_PER_INVOCATION) {
-        clearSample();
       }
       accumulateTile(lid, min(BACKWARD_TILE, segmentEnd - tileStart));
     }

@@ -48,31 +48,14 @@ fn runEpisode(env: u32) {
   }
   let iteration = trainState.iteration;
   var state = envReset(randomUniform4(config.seed, env, 0u, iteration, STREAM_RESET));
-  var length = HORIZON;
-  var totalReward = 0.0;
-  var entropySum = 0.0;
-  for (var t = 0u; t < HORIZON; t++) {
-    let sample = env * HORIZON + t;
+  var tally = EpisodeTally(HORIZON, 0.0, 0.0, true);
+  for (var t = 0u; t < HORIZON && tally.running; t++) {
     let observation = envObserve(state);
-    for (var k = 0u; k < OBS4; k++) {
-      observations[sample * OBS4 + k] = observation[k];
-    }
     mlpForward(observation);
     let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), config.deterministic == 1u);
-    for (var k = 0u; k < ACTION_WORDS; k++) {
-      actions[sample * ACTION_WORDS + k] = actionWord(choice.action, k);
-    }
-    let outcome = envStep(&state, choice.action, randomUniform4(config.seed, env, t, iteration, STREAM_ENV));
-    logProbs[sample] = choice.logProb;
-    rewards[sample] = outcome.x;
-    totalReward += outcome.x;
-    entropySum += choice.entropy;
-    if (outcome.y != 0.0) {
-      length = t + 1u;
-      break;
-    }
+    advance(env, t, iteration, &state, observation, choice, &tally);
   }
-  episodes[env] = Episode(length, totalReward, entropySum, 0.0);
+  episodes[env] = Episode(tally.length, tally.totalReward, tally.entropySum, 0.0);
 }
 
 // Writes step t of an environment's episode.
@@ -88,7 +71,7 @@ fn recordStep(env: u32, t: u32, observation: array<vec4f, OBS4>, choice: PolicyS
   rewards[sample] = reward;
 }
 
-// One environment's running episode totals in runEpisodePair.
+// One environment's running episode totals.
 struct EpisodeTally {
   length: u32,
   totalReward: f32,

@@ -74,6 +74,7 @@ export async function composeShader(name: string, options: ComposeOptions): Prom
 export async function composeSource(name: string, text: string, options: ComposeOptions): Promise<string> {
   const seen = new Set<string>();
   const directives: string[] = [];
+  const directivesSeen = new Set<string>();
   const parts: string[] = [`// @origin ${PRELUDE_ORIGIN}:1\n${options.prelude}`];
   const visit = async (file: string, text: string): Promise<void> => {
     const lines = text.split('\n');
@@ -89,8 +90,8 @@ export async function composeSource(name: string, text: string, options: Compose
         // WGSL wants directives before every declaration: moved to the top (once each, with its origin), the line
         // left blank so that the file's other line numbers hold.
         const directive = line.replace(/\/\/.*$/, '').trim();
-        if (!directives.some((d) => d.endsWith(`\n${directive}`)))
-          directives.push(`// @origin ${file}:${index + 1}\n${directive}`);
+        if (!directivesSeen.has(directive)) directives.push(`// @origin ${file}:${index + 1}\n${directive}`);
+        directivesSeen.add(directive);
         chunk.push('');
         continue;
       }
@@ -126,5 +127,5 @@ export function originOf(code: string, line: number): string {
     const match = ORIGIN.exec(lines[l] as string);
     if (match) return `${match[1]} line ${Number(match[2]) + (line - l - 2)}`;
   }
-  return `host constants line ${line}`;
+  return `${PRELUDE_ORIGIN} line ${line}`;
 }
