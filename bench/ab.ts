@@ -5,10 +5,8 @@ import type { PolicyFile } from '../src/index.js';
 import { measureEngine } from './measure.js';
 import { type EngineMeasure, KERNEL_OPTIONS, type KernelOptions, median, type Workload } from './workload.js';
 
-export type AbVariant = KernelOptions;
-
 /** The variant from `--ab`'s JSON text, or an error message naming what is wrong. */
-export function parseAbVariant(text: string): AbVariant | string {
+export function parseKernelOptions(text: string): KernelOptions | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -19,7 +17,7 @@ export function parseAbVariant(text: string): AbVariant | string {
     return `--ab must be a non-empty JSON object of ${KERNEL_OPTIONS.join(', ')}, got ${text}`;
   const unknown = Object.keys(parsed).find((key) => !KERNEL_OPTIONS.includes(key as never));
   if (unknown !== undefined) return `--ab: "${unknown}" is not one of ${KERNEL_OPTIONS.join(', ')}`;
-  return parsed as AbVariant;
+  return parsed as KernelOptions;
 }
 
 export interface AbRound {
@@ -32,7 +30,7 @@ export interface AbRound {
 
 export interface AbResult {
   workload: Workload;
-  variant: AbVariant;
+  variant: KernelOptions;
   kernelShapes: { a: EngineMeasure['kernelShape']; b: EngineMeasure['kernelShape'] };
   rounds: AbRound[];
   /** Medians over rounds of B / A. */
@@ -44,7 +42,7 @@ export interface AbResult {
 export async function interleavedAb(
   w: Workload,
   policy: PolicyFile,
-  variant: AbVariant,
+  variant: KernelOptions,
   rounds: number,
   reps: number,
   progress: (message: string) => void,

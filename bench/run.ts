@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type PolicyFile, requestDevice } from '../src/index.js';
-import { type AbResult, type AbVariant, interleavedAb, parseAbVariant } from './ab.js';
+import { type AbResult, interleavedAb, parseKernelOptions } from './ab.js';
 import type { BrowserSession } from './browserSession.js';
 import { type CeilingResult, MATMUL_KERNELS, measureCeiling } from './ceiling.js';
 import { type LearningCurve, learnPeer, measureEngine, measurePeer } from './measure.js';
@@ -37,6 +37,7 @@ import {
   type EngineMeasure,
   forwardFlops,
   hiddenName,
+  type KernelOptions,
   median,
   type PeerMeasure,
   type Workload,
@@ -127,9 +128,9 @@ for (const width of widths) {
 const widthEnvs = integer('width-envs', values['width-envs'] ?? (quick ? '256' : '1024'), 1, 1 << 22);
 const seeds = integer('seeds', values.seeds ?? '3', 0, 20);
 const abRounds = integer('ab-rounds', values['ab-rounds'] ?? '4', 1, 100);
-let abVariant: AbVariant | undefined;
+let abVariant: KernelOptions | undefined;
 if (sections.includes('ab')) {
-  const parsed = parseAbVariant(values.ab ?? '');
+  const parsed = parseKernelOptions(values.ab ?? '');
   if (typeof parsed === 'string') fail(values.ab === undefined ? '--sections ab needs --ab \'{"option":value}\'' : parsed);
   abVariant = parsed;
 }
