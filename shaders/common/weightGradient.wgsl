@@ -1,0 +1,189 @@
+// The part of a backward kernel that does not depend on how it computes deltas: which samples a workgroup walks,
+// and the weight-gradient accumulation. Included by shaders/backward.wgsl (per-sample forward and delta passes) and
+// shaders/backwardTiled.wgsl (the same passes as workgroup-tiled products); each provides
+//   var<workgroup> stage: array<vec4f, ..>   a tile's layer inputs and deltas, sample s's rows at s * STAGE_ROW4
+//   const STAGE_ROW4: u32                    vec4 rows per staged sample
+//   fn stagedInputRow(layer) -> u32          where layer `layer`'s input rows start within a sample's rows
+//   fn stagedDeltaRow(layer) -> u32          where its output deltas (LAYER_GRAD_OUT4 rows) start
+//   fn runTile(lid, firstEnv, tileStart, segmentEnd, count)   one tile: its samples' deltas, then accumulateLayer
+// and the bindings `episodes`, `advantages`, `partialGradients`, `trajectoryGradSq`.
+//
+// Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end, in
+// tiles of BACKWARD_TILE samples, so masked steps cost nothing. Each invocation of the workgroup adds
+// sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_THREADS;
+// four vec4 accumulators each, in registers; a bias block is one vec4): a register-tiled outer product with the
+// tile as the reduction dimension, two workgroup loads per four vec4 multiply-adds. The head's own parameters (a
+// Gaussian's log-stds) ride along as extra bias rows of the last layer (LAYER_GRAD_OUT4 counts them).
+// Partial gradients (one per workgroup) are summed in a fixed order by gradient.wgsl: no float atomics, so the
+// result is deterministic. With TRAJECTORY_GRAD_SQ each trajectory is a segment of its own and the kernel writes
+// ||g(tau_i)||^2, g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
+
+override ENVS_PER_GROUP: u32 = 16u;
+override TRAJECTORY_GRAD_SQ: bool = false;
+
+const NO_SLOT: u32 = 0xFFFFFFFFu;
+
+var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
+var<workgroup> gradSqScratch: array<f32, BACKWARD_THREADS>;
+
+var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
+var<private> blockLayer: array<u32, BLOCKS_PER_INVOCATION>;
+var<private> blockRow4: array<u32, BLOCKS_PER_INVOCATION>;   // which 4 output rows
+var<private> blockColumn: array<u32, BLOCKS_PER_INVOCATION>; // input vec4 column; NO_SLOT for a bias block
+
+// Blocks per layer: out4 * in4 weight blocks (row4-major), then LAYER_GRAD_OUT4 bias blocks.
+fn decodeBlocks(lid: u32) {
+  for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+    var k = lid + j * BACKWARD_THREADS;
+    blockLayer[j] = NO_SLOT;
+    for (var r = 0u; r < 4u; r++) {
+      accumulators[4u * j + r] = vec4f(0.0);
+    }
+    for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+      let in4 = LAYER_IN4[layer];
+      let out4 = LAYER_OUT4[layer];
+      let biasRows4 = LAYER_GRAD_OUT4[layer];
+      if (blockLayer[j] == NO_SLOT && k < out4 * in4) {
+        blockLayer[j] = layer;
+        blockRow4[j] = k / in4;
+        blockColumn[j] = k % in4;
+      } else if (blockLayer[j] == NO_SLOT && k < out4 * in4 + biasRows4) {
+        blockLayer[j] = layer;
+        blockRow4[j] = k - out4 * in4;
+        blockColumn[j] = NO_SLOT;
+      } else if (blockLayer[j] == NO_SLOT) {
+        k -= out4 * in4 + biasRows4;
+      }
+    }
+  }
+}
+
+// Adds the staged tile's first `count` samples of one layer to every block of that layer this invocation owns.
+fn accumulateLayer(layer: u32, count: u32) {
+  let inputRow = stagedInputRow(layer);
+  let deltaRow = stagedDeltaRow(layer);
+  for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+    if (blockLayer[j] != layer) {
+      continue;
+    }
+    let row4 = deltaRow + blockRow4[j];
+    if (blockColumn[j] == NO_SLOT) {
+      var sum = vec4f(0.0);
+      for (var s = 0u; s < count; s++) {
+        sum += stage[s * STAGE_ROW4 + row4];
+      }
+      accumulators[4u * j] += sum;
+    } else {
+      let column = inputRow + blockColumn[j];
+      var a0 = vec4f(0.0);
+      var a1 = vec4f(0.0);
+      var a2 = vec4f(0.0);
+      var a3 = vec4f(0.0);
+      for (var s = 0u; s < count; s++) {
+        let d = stage[s * STAGE_ROW4 + row4];
+        let h = stage[s * STAGE_ROW4 + column];
+        a0 += d.x * h;
+        a1 += d.y * h;
+        a2 += d.z * h;
+        a3 += d.w * h;
+      }
+      accumulators[4u * j] += a0;
+      accumulators[4u * j + 1u] += a1;
+      accumulators[4u * j + 2u] += a2;
+      accumulators[4u * j + 3u] += a3;
+    }
+  }
+}
+
+// Squared norm of the accumulated gradient across the workgroup's blocks; clears the accumulators.
+fn takeGradSq(lid: u32) -> f32 {
+  var sq = 0.0;
+  for (var j = 0u; j < 4u * BLOCKS_PER_INVOCATION; j++) {
+    sq += dot(accumulators[j], accumulators[j]);
+    accumulators[j] = vec4f(0.0);
+  }
+  gradSqScratch[lid] = sq;
+  workgroupBarrier();
+  var total = 0.0;
+  if (lid == 0u) {
+    for (var s = 0u; s < BACKWARD_THREADS; s++) {
+      total += gradSqScratch[s];
+    }
+  }
+  workgroupBarrier();
+  return total;
+}
+
+// A sample's weight in the sum: A_it / N for the gradient, 1 for ||g(tau_i)||^2.
+fn sampleWeightOf(sample: u32) -> f32 {
+  return select(advantages[sample] * (1.0 / f32(config.numEnvs)), 1.0, TRAJECTORY_GRAD_SQ);
+}
+
+// The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
+fn packedSample(firstEnv: u32, flat: u32) -> u32 {
+  var e = 0u;
+  while (lengthPrefix[e + 1u] <= flat) {
+    e++;
+  }
+  return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
+}
+
+struct TileSlot {
+  sample: u32,
+  weight: f32,
+}
+
+// Slot `flat` of a tile: its sample and weight, or past the segment's end (which is > 0) the segment's last sample
+// with weight 0, whose deltas are zero.
+fn tileSlot(firstEnv: u32, flat: u32, segmentEnd: u32) -> TileSlot {
+  let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
+  return TileSlot(sample, select(0.0, sampleWeightOf(sample), flat < segmentEnd));
+}
+
+// The whole of one workgroup's work: its trajectories' valid samples tile by tile (runTile), then its partial
+// gradient (or, with TRAJECTORY_GRAD_SQ, one ||g(tau_i)||^2 per trajectory).
+fn backwardGroup(lid: u32, group: u32) {
+  let firstEnv = group * ENVS_PER_GROUP;
+  if (lid == 0u) {
+    lengthPrefix[0] = 0u;
+    for (var e = 0u; e < ENVS_PER_GROUP; e++) {
+      let env = firstEnv + e;
+      let length = select(0u, episodes[min(env, config.numEnvs - 1u)].length, env < config.numEnvs);
+      lengthPrefix[e + 1u] = lengthPrefix[e] + length;
+    }
+  }
+  decodeBlocks(lid);
+  let segments = select(1u, ENVS_PER_GROUP, TRAJECTORY_GRAD_SQ);
+  for (var segment = 0u; segment < segments; segment++) {
+    let segmentStart = select(0u, workgroupUniformLoad(&lengthPrefix[segment]), TRAJECTORY_GRAD_SQ);
+    let segmentEnd = select(workgroupUniformLoad(&lengthPrefix[ENVS_PER_GROUP]),
+                            workgroupUniformLoad(&lengthPrefix[segment + 1u]), TRAJECTORY_GRAD_SQ);
+    for (var tileStart = segmentStart; tileStart < segmentEnd; tileStart += BACKWARD_TILE) {
+      runTile(lid, firstEnv, tileStart, segmentEnd, min(BACKWARD_TILE, segmentEnd - tileStart));
+    }
+    if (TRAJECTORY_GRAD_SQ) {
+      let total = takeGradSq(lid);
+      if (lid == 0u && firstEnv + segment < config.numEnvs) {
+        trajectoryGradSq[firstEnv + segment] = total;
+      }
+    }
+  }
+  if (!TRAJECTORY_GRAD_SQ) {
+    let base = group * PARAM4;
+    for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
+      let layer = blockLayer[j];
+      if (layer == NO_SLOT) {
+        continue;
+      }
+      if (blockColumn[j] == NO_SLOT) {
+        partialGradients[base + LAYER_BIAS4[layer] + blockRow4[j]] = accumulators[4u * j];
+      } else {
+        let in4 = LAYER_IN4[layer];
+        let first = LAYER_WEIGHT4[layer] + blockRow4[j] * 4u * in4 + blockColumn[j];
+        for (var r = 0u; r < 4u; r++) {
+          partialGradients[base + first + r * in4] = accumulators[4u * j + r];
+        }
+      }
+    }
+  }
+}
