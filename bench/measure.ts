@@ -48,6 +48,7 @@ export async function measureEngine(
       kernelShape: {
         samplesPerInvocation: trainer.samplesPerInvocation,
         subgroupWeightSharing: trainer.subgroupWeightSharing,
+        tiledBackward: trainer.tiledBackward,
       },
       rolloutStepsPerSecond: median(rollout),
       trainStepsPerSecond: median(train),

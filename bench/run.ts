@@ -34,6 +34,7 @@ import { fixed, printTable, writeChart } from './report.js';
 import { type SolveRun, timeToSolve } from './solve.js';
 import {
   BACKWARD_FORWARD_PASSES,
+  describeKernelShape,
   type EngineMeasure,
   forwardFlops,
   hiddenName,
@@ -389,11 +390,7 @@ if (ceiling.node || ceiling.chromium)
       }),
     ],
   );
-const describeShape = (m: EngineMeasure | undefined) =>
-  m
-    ? `${m.kernelShape.samplesPerInvocation} sample(s) per invocation` +
-      (m.kernelShape.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '')
-    : 'not run';
+const describeShape = (m: EngineMeasure | undefined) => (m ? describeKernelShape(m.kernelShape) : 'not run');
 if (compareRows.length > 0) {
   const first = compareRows[0] as CompareRow;
   console.log(`Engine kernels: Node ${describeShape(first.engine)}; Chromium ${describeShape(first.engineChromium)}`);
@@ -510,8 +507,7 @@ if (Object.keys(learning).length > 0) {
 }
 
 if (ab) {
-  const shape = (k: EngineMeasure['kernelShape']) =>
-    `${k.samplesPerInvocation} per invocation${k.subgroupWeightSharing ? ', subgroup sharing' : ''}`;
+  const shape = describeKernelShape;
   printTable(
     `A/B in Node, interleaved (odd rounds A first): env-steps/s, CartPole-v1, N ${ab.workload.numEnvs}, MLP ${hiddenName(ab.workload.hidden)}, ` +
       `first ${ab.workload.horizon} steps; A = defaults (${shape(ab.kernelShapes.a)}), B = ${JSON.stringify(ab.variant)} (${shape(ab.kernelShapes.b)})`,

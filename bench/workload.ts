@@ -26,13 +26,25 @@ export function forwardFlops(hidden: number[]): number {
 export const BACKWARD_FORWARD_PASSES = 3;
 
 /** The trainer options a benchmark may vary (bench/ab.ts): how the kernels are shaped, not what they compute. */
-export const KERNEL_OPTIONS = ['samplesPerInvocation', 'subgroupWeightSharing', 'envsPerGroup'] as const;
+export const KERNEL_OPTIONS = ['samplesPerInvocation', 'subgroupWeightSharing', 'tiledBackward', 'envsPerGroup'] as const;
 export type KernelOptions = Pick<TrainerOptions, (typeof KERNEL_OPTIONS)[number]>;
+
+/** How a trainer shaped its kernels for its adapter (trainerKernels.ts). */
+export interface KernelShape {
+  samplesPerInvocation: 1 | 2;
+  subgroupWeightSharing: boolean;
+  tiledBackward: boolean;
+}
+
+export const describeKernelShape = (k: KernelShape) =>
+  `${k.samplesPerInvocation} sample(s) per invocation` +
+  (k.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '') +
+  (k.tiledBackward ? ', tiled backward' : '');
 
 export interface EngineMeasure {
   adapter: string;
   /** How the trainer shaped its kernels for this adapter (trainerKernels.ts). */
-  kernelShape: { samplesPerInvocation: 1 | 2; subgroupWeightSharing: boolean };
+  kernelShape: KernelShape;
   rolloutStepsPerSecond: number;
   trainStepsPerSecond: number;
   /** Mean episode length of the timed batches. */

@@ -14,7 +14,9 @@ const seed = (Date.now() % 100000) + 1;
 
 // samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter;
 // with 2, weight blocks shared across a subgroup where the device allows it (the default on SwiftShader) and, in one
-// case, loaded by every invocation for itself.
+// case, loaded by every invocation for itself. tiledBackward: the backward pass as workgroup-tiled products
+// (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, a wide one, and the optimal
+// baseline's per-trajectory pass.
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   {
@@ -46,11 +48,56 @@ const cases = [
     logStd: 0.2,
     learnLogStd: false,
   },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 37,
+    tiledBackward: true,
+  },
+  {
+    env: 'cartpole',
+    hidden: [12],
+    activation: 'relu' as const,
+    baseline: 'perTimestep' as const,
+    numEnvs: 50,
+    tiledBackward: true,
+  },
+  {
+    env: 'cartpole',
+    hidden: [128, 128],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 20,
+    tiledBackward: true,
+  },
+  {
+    env: 'pendulum',
+    hidden: [8],
+    activation: 'tanh' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 24,
+    logStd: -0.3,
+    tiledBackward: true,
+  },
+  {
+    env: 'lqr',
+    hidden: [],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 40,
+    logStd: 0.2,
+    learnLogStd: false,
+    tiledBackward: true,
+  },
 ];
 
 const labelled = cases.map((c) => ({
   ...c,
-  shape: `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}`,
+  shape: c.tiledBackward
+    ? 'tiled across the workgroup'
+    : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}`,
 }));
 
 describe.each(labelled)(
@@ -74,8 +121,10 @@ describe.each(labelled)(
         learnLogStd,
         samplesPerInvocation: c.samplesPerInvocation ?? 2,
         subgroupWeightSharing: c.subgroupWeightSharing,
+        tiledBackward: c.tiledBackward,
       });
       trainers.push(trainer);
+      expect(trainer.tiledBackward).toBe(c.tiledBackward === true);
       // The default CPU shape shares weight loads across the subgroup where the device allows (SwiftShader does).
       const shares = (c.samplesPerInvocation ?? 2) === 2 && c.subgroupWeightSharing !== false;
       if (shares && (await isSoftwareDevice()) && device.features.has('subgroups')) {

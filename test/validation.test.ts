@@ -22,6 +22,7 @@ describe('option validation', () => {
     [{ samplesPerInvocation: 4 }, 'samplesPerInvocation', /from 1 to 2/],
     [{ subgroupWeightSharing: 'yes' }, 'subgroupWeightSharing', /true or false/],
     [{ samplesPerInvocation: 1, subgroupWeightSharing: true }, 'subgroupWeightSharing', /samplesPerInvocation 2/],
+    [{ tiledBackward: 1 }, 'tiledBackward', /true or false/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {

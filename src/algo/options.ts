@@ -56,6 +56,11 @@ export interface TrainerOptions {
    *  half the backward tile; true implies samplesPerInvocation 2 and is refused elsewhere. Default: on where it is
    *  allowed. */
   subgroupWeightSharing?: boolean;
+  /** The backward pass's forward and delta passes as workgroup-tiled products (shaders/backwardTiled.wgsl: every
+   *  invocation of a workgroup shares a tile of samples held in workgroup memory) instead of one sample per
+   *  invocation in private arrays (shaders/backward.wgsl). A kernel shape meant for GPUs (a tuning knob; same
+   *  gradient). Default false. */
+  tiledBackward?: boolean;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;
   /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
@@ -94,6 +99,7 @@ export interface ResolvedOptions {
   samplesPerInvocation: 1 | 2 | undefined;
   /** Undefined: chosen from the device (trainerKernels.ts subgroupWeightSharing). */
   subgroupWeightSharing: boolean | undefined;
+  tiledBackward: boolean;
   logStd: number;
   learnLogStd: boolean;
   offPolicy: OffPolicyOptions;
@@ -113,10 +119,15 @@ function numberIn(field: string, value: number, range: string, ok: (v: number) =
   return value;
 }
 
+function booleanOption(field: string, value: unknown, fallback: boolean): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidOption(field, `must be true or false, got ${value}`);
+  return (value as boolean | undefined) ?? fallback;
+}
+
 function subgroupWeightSharingOption(options: TrainerOptions): boolean | undefined {
   const value = options.subgroupWeightSharing;
-  if (value !== undefined && typeof value !== 'boolean')
-    throw invalidOption('subgroupWeightSharing', `must be true or false, got ${value}`);
+  if (value === undefined) return undefined;
+  booleanOption('subgroupWeightSharing', value, false);
   if (value === true && options.samplesPerInvocation === 1)
     throw invalidOption('subgroupWeightSharing', 'true needs samplesPerInvocation 2 (pairs share the loads), got 1');
   return value;
@@ -174,6 +185,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
         ? undefined
         : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
     subgroupWeightSharing: subgroupWeightSharingOption(options),
+    tiledBackward: booleanOption('tiledBackward', options.tiledBackward, false),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
     offPolicy: resolveOffPolicy(options),

@@ -65,6 +65,8 @@ export class Trainer {
   readonly samplesPerInvocation: 1 | 2;
   /** Whether pairs share weight loads across a subgroup (trainerKernels.ts subgroupWeightSharing). */
   readonly subgroupWeightSharing: boolean;
+  /** Whether the backward pass runs as workgroup-tiled products (the tiledBackward option). */
+  readonly tiledBackward: boolean;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
@@ -95,6 +97,7 @@ export class Trainer {
     partialCount: number;
     samplesPerInvocation: 1 | 2;
     subgroupWeightSharing: boolean;
+    tiledBackward: boolean;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
     replay: Replay | undefined;
@@ -111,6 +114,7 @@ export class Trainer {
     this.partialCount = init.partialCount;
     this.samplesPerInvocation = init.samplesPerInvocation;
     this.subgroupWeightSharing = init.subgroupWeightSharing;
+    this.tiledBackward = init.tiledBackward;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
     this.replay = init.replay;
@@ -156,6 +160,7 @@ export class Trainer {
         // Asking for subgroup sharing asks for the paired shape it works in.
         options.samplesPerInvocation ?? (options.subgroupWeightSharing ? 2 : samplesPerInvocation(acquired.isFallback)),
         { adapter: acquired, requested: options.subgroupWeightSharing },
+        options.tiledBackward,
       );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
       const needed = kernelsNeeded(
@@ -211,6 +216,7 @@ export class Trainer {
         partialCount,
         samplesPerInvocation: backward.samplesPerInvocation,
         subgroupWeightSharing: backward.subgroupWeightSharing,
+        tiledBackward: backward.tiled,
         buffers,
         kernels,
         replay,

@@ -25,6 +25,9 @@ export interface BackwardShape {
   samplesPerInvocation: 1 | 2;
   /** Pairs share each weight block's loads across a subgroup (shaders/common/pairWeightsSubgroup.wgsl). */
   subgroupWeightSharing: boolean;
+  /** The backward pass's forward and delta passes as workgroup-tiled products (shaders/backwardTiled.wgsl) rather
+   *  than per invocation (shaders/backward.wgsl, which then runs samplesPerInvocation samples each). */
+  tiled: boolean;
 }
 
 /**
@@ -73,8 +76,9 @@ export function subgroupWeightSharing(
 const TARGET_BLOCKS_PER_INVOCATION = 8;
 
 /**
- * The largest tile (samples per backward workgroup) whose staging fits the device's workgroup memory, and enough
- * invocations (up to the device's limit) to keep each one's share of the weight blocks in registers.
+ * The backward workgroup: the largest tile (samples per workgroup) whose staging fits the device's workgroup
+ * memory, and enough invocations (up to the device's limit) to keep each one's share of the weight blocks in
+ * registers and, when tiled, to give each invocation one work item (4 samples x 4 units) of the widest layer.
  */
 export function backwardShape(
   device: GPUDevice,
@@ -82,19 +86,22 @@ export function backwardShape(
   envsPerGroup: number,
   samples: 1 | 2,
   sharing: { adapter: Parameters<typeof subgroupWeightSharing>[1]; requested: boolean | undefined },
+  tiled = false,
 ): BackwardShape {
   const limits = device.limits;
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
-  const bytes = (tile: number, threads: number) => tile * layout.maxStage4 * 16 + (envsPerGroup + 1) * 4 + threads * 4;
+  // Per sample: backward.wgsl stages one layer's inputs and deltas; backwardTiled.wgsl every layer (backwardTiled.wgsl
+  // STAGE_ROW4) and the sample's index and weight.
+  const sampleBytes = tiled ? (layout.act4Total + layout.headParam4) * 16 + 8 : layout.maxStage4 * 16;
+  const bytes = (tile: number, threads: number) => tile * sampleBytes + (envsPerGroup + 1) * 4 + threads * 4;
+  const widest4 = Math.max(...layout.layers.flatMap((l) => [l.in4, l.out4]));
+  const fits = (threads: number) =>
+    threads <= limits.maxComputeInvocationsPerWorkgroup && threads <= limits.maxComputeWorkgroupSizeX;
   for (const tile of [64, 32, 16, 8, 4]) {
-    if (bytes(tile, tile) > limits.maxComputeWorkgroupStorageSize || tile > limits.maxComputeInvocationsPerWorkgroup) continue;
+    if (bytes(tile, tile) > limits.maxComputeWorkgroupStorageSize || !fits(tile)) continue;
     let threads = tile;
-    while (
-      Math.ceil(blocks / threads) > TARGET_BLOCKS_PER_INVOCATION &&
-      threads * 2 <= limits.maxComputeInvocationsPerWorkgroup &&
-      threads * 2 <= limits.maxComputeWorkgroupSizeX &&
-      bytes(tile, threads * 2) <= limits.maxComputeWorkgroupStorageSize
-    )
+    const wantsMore = (n: number) => Math.ceil(blocks / n) > TARGET_BLOCKS_PER_INVOCATION || (tiled && (tile / 4) * widest4 > n);
+    while (wantsMore(threads) && fits(threads * 2) && bytes(tile, threads * 2) <= limits.maxComputeWorkgroupStorageSize)
       threads *= 2;
     return {
       tile,
@@ -108,6 +115,7 @@ export function backwardShape(
         { tile, samplesPerInvocation: samples },
         sharing.requested,
       ),
+      tiled,
     };
   }
   throw new ReinforceError(
@@ -227,7 +235,11 @@ export async function createTrainerKernels(
     return sources.get(file) as Promise<string>;
   };
   const wg = { WORKGROUP_SIZE };
-  const backwardConstants = { ENVS_PER_GROUP: backward.envsPerGroup, SAMPLES_PER_INVOCATION: backward.samplesPerInvocation };
+  const backwardFile = backward.tiled ? 'backwardTiled.wgsl' : 'backward.wgsl';
+  const backwardConstants = {
+    ENVS_PER_GROUP: backward.envsPerGroup,
+    ...(backward.tiled ? {} : { SAMPLES_PER_INVOCATION: backward.samplesPerInvocation }),
+  };
   // Each kernel: the WGSL file, its entry point, and its pipeline-overridable constants.
   const specs: Record<keyof TrainerKernels, [string, string, Record<string, number | boolean>]> = {
     rollout: ['rollout.wgsl', 'main', { ...wg, ENVS_PER_INVOCATION: backward.samplesPerInvocation }],
@@ -242,8 +254,8 @@ export async function createTrainerKernels(
     advantage: ['advantage.wgsl', 'advantage', wg],
     advantageMoments: ['advantage.wgsl', 'advantageMomentsMain', wg],
     normalizeAdvantage: ['advantage.wgsl', 'normalizeAdvantage', wg],
-    backwardGradient: ['backward.wgsl', 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: false }],
-    backwardTrajectoryGradSq: ['backward.wgsl', 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: true }],
+    backwardGradient: [backwardFile, 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: false }],
+    backwardTrajectoryGradSq: [backwardFile, 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: true }],
     reduceGradient: ['gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount }],
     gradientNorm: ['gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }],
     adam: ['adam.wgsl', 'main', wg],
