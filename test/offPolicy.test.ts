@@ -28,47 +28,53 @@ const track = (t: Trainer) => {
 };
 
 describe("off-policy gradient with phi' = phi", () => {
-  const cases: { importance: ImportanceKind; selfNormalize: boolean; env: string }[] = [
+  // tiledBackward: the replayed batches' gradient from shaders/backwardTiled.wgsl, against the default kernel on-policy.
+  const cases: { importance: ImportanceKind; selfNormalize: boolean; env: string; tiledBackward?: boolean }[] = [
     { importance: 'per-decision', selfNormalize: false, env: 'cartpole' },
     { importance: 'trajectory', selfNormalize: false, env: 'cartpole' },
     { importance: 'ratio', selfNormalize: false, env: 'cartpole' },
     { importance: 'prefix', selfNormalize: false, env: 'cartpole' },
     { importance: 'per-decision', selfNormalize: true, env: 'cartpole' },
     { importance: 'per-decision', selfNormalize: false, env: 'pendulum' },
+    { importance: 'per-decision', selfNormalize: false, env: 'pendulum', tiledBackward: true },
   ];
-  it.each(cases)('reduces to the on-policy estimator: $importance, self-normalise $selfNormalize, $env', async (c) => {
-    const device = await testDevice();
-    const common = { device, env: c.env, numEnvs: 48, hidden: [8], seed: 5, gamma: 0.99 };
-    const onPolicy = track(await createTrainer(common));
-    const offPolicy = track(
-      await createTrainer({
-        ...common,
-        reuse: 2,
-        epochs: 1,
-        importance: c.importance,
-        importanceSelfNormalize: c.selfNormalize,
-        importanceClip: 10,
-      }),
-    );
-    const initial = await onPolicy.readPolicy();
-    const params = packParameters(onPolicy.layout, initial.layers, initial.logStd);
-    const onGradients: number[][] = [];
-    let off: number[] = [];
-    let stats: Awaited<ReturnType<Trainer['step']>> | undefined;
-    for (let i = 0; i < 2; i++) {
-      onPolicy.writeRaw('policyParams', params);
-      offPolicy.writeRaw('policyParams', params);
-      await onPolicy.step({ captureBatch: true });
-      onGradients.push(flatten((await onPolicy.readBatch()).gradient));
-      stats = await offPolicy.step({ captureBatch: true });
-      off = flatten((await offPolicy.readBatch()).gradient);
-    }
-    const mean = (onGradients[0] as number[]).map((g, k) => (g + (onGradients[1] as number[])[k]!) / 2);
-    expect(relativeL2(off, mean)).toBeLessThan(1e-4);
-    expect(stats?.essFraction).toBeCloseTo(1, 4);
-    expect(stats?.maxWeight).toBeCloseTo(1, 4);
-    expect(stats?.truncatedFraction).toBe(0);
-  });
+  it.each(cases.map((c) => ({ tiledBackward: false, ...c })))(
+    'reduces to the on-policy estimator: $importance, self-normalise $selfNormalize, $env, tiled backward $tiledBackward',
+    async (c) => {
+      const device = await testDevice();
+      const common = { device, env: c.env, numEnvs: 48, hidden: [8], seed: 5, gamma: 0.99 };
+      const onPolicy = track(await createTrainer(common));
+      const offPolicy = track(
+        await createTrainer({
+          ...common,
+          reuse: 2,
+          epochs: 1,
+          importance: c.importance,
+          importanceSelfNormalize: c.selfNormalize,
+          importanceClip: 10,
+          tiledBackward: c.tiledBackward,
+        }),
+      );
+      const initial = await onPolicy.readPolicy();
+      const params = packParameters(onPolicy.layout, initial.layers, initial.logStd);
+      const onGradients: number[][] = [];
+      let off: number[] = [];
+      let stats: Awaited<ReturnType<Trainer['step']>> | undefined;
+      for (let i = 0; i < 2; i++) {
+        onPolicy.writeRaw('policyParams', params);
+        offPolicy.writeRaw('policyParams', params);
+        await onPolicy.step({ captureBatch: true });
+        onGradients.push(flatten((await onPolicy.readBatch()).gradient));
+        stats = await offPolicy.step({ captureBatch: true });
+        off = flatten((await offPolicy.readBatch()).gradient);
+      }
+      const mean = (onGradients[0] as number[]).map((g, k) => (g + (onGradients[1] as number[])[k]!) / 2);
+      expect(relativeL2(off, mean)).toBeLessThan(1e-4);
+      expect(stats?.essFraction).toBeCloseTo(1, 4);
+      expect(stats?.maxWeight).toBeCloseTo(1, 4);
+      expect(stats?.truncatedFraction).toBe(0);
+    },
+  );
 });
 
 /** A second policy for the two-step MDP, some distance from the first (log-probabilities shifted by ~0.5). */
