@@ -1,6 +1,7 @@
-// The benchmark's own contracts: widened starting policies act exactly as the trained one, and
+// The benchmark's own contracts: widened starting policies act exactly as the trained one,
 // `npm run bench -- --json` ends with the one-line summary scripts read (a tiny Node-only run here; the
-// full suite, with Chromium and every peer, is `npm run bench`).
+// full suite, with Chromium and every peer, is `npm run bench`), the A/B section, and the bench kit for machines
+// without npm (`npm run bench:kit`) running from an empty folder.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,31 @@ describe('npm run bench -- --sections ab', () => {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-    expect(run).toThrow(/"lr" is not one of samplesPerInvocation, subgroupWeightSharing, envsPerGroup/);
+    expect(run).toThrow(/"lr" is not one of samplesPerInvocation, subgroupWeightSharing, tiledBackward, envsPerGroup/);
+  });
+});
+
+describe('npm run bench:kit', () => {
+  it('builds a kit whose bench runs outside the repository, without its node_modules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-kit-'));
+    try {
+      const kit = join(dir, 'kit');
+      execFileSync(process.execPath, ['scripts/benchKit.mjs', '--out', kit], { stdio: 'ignore', timeout: 120_000 });
+      const args = ['--json', '--sections', 'compare', '--envs', '32', '--slice', '5', '--reps', '1'];
+      const stdout = execFileSync('bash', [join(kit, 'bench.sh'), ...args, '--peers', 'cpu-ts,jax-js-wasm', '--out', dir], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 240_000,
+      });
+      const summary = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+      for (const w of summary.workloads) {
+        expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
+        expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
+        expect(w.peers['jax-js-wasm'].stepsPerSecond).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
