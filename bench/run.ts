@@ -22,14 +22,14 @@
 // Flags and their checks: bench/options.ts; the printed tables and the chart: bench/report.ts.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { requestDevice } from '../src/index.js';
+import { initialPolicy, requestDevice } from '../src/index.js';
 import { type AbResult, interleavedAb } from './ab.js';
 import type { BrowserSession } from './browserSession.js';
 import { type CeilingResult, measureCeiling } from './ceiling.js';
 import { type CompareRow, NO_BROWSER, nodePeer, runCompare, summaryWorkloads } from './compare.js';
 import { type LearningCurve, learnPeer } from './measure.js';
 import { isBrowserPeer, type PeerName, parseBenchOptions } from './options.js';
-import { type PeerOptions, randomCartpolePolicy } from './peers/peer.js';
+import type { PeerOptions } from './peers/peer.js';
 import { benchPolicy } from './policies.js';
 import { printAb, printCeiling, printCompare, printLearning, printScaling, printSolve, writeChart } from './report.js';
 import { runScaling, type ScalingResult } from './scaling.js';
@@ -117,7 +117,16 @@ if (o.sections.includes('solve')) {
 // ---- learn: every peer must learn CartPole ----------------------------------------------------------------------
 const learning: Partial<Record<PeerName, LearningCurve | { error: string }>> = {};
 if (o.sections.includes('learn')) {
-  const options: PeerOptions = { policy: randomCartpolePolicy([32], 1), numEnvs: 512, horizon: 500, lr: 0.01, seed: 1 };
+  // The engine's own fresh policy (hidden 32, seed 1): every peer learns from the same start.
+  const policy = initialPolicy({
+    env: 'cartpole',
+    obsDim: 4,
+    action: { kind: 'categorical', n: 2 },
+    hidden: [32],
+    activation: 'tanh',
+    seed: 1,
+  });
+  const options: PeerOptions = { policy, numEnvs: 512, horizon: 500, lr: 0.01, seed: 1 };
   for (const name of o.learnPeers) {
     progress(`learn: ${name}`);
     try {

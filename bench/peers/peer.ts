@@ -32,32 +32,3 @@ export interface ReinforcePeer {
   /** Releases what the peer holds (tensors, devices). */
   dispose(): void;
 }
-
-/** A freshly initialised CartPole policy (tanh MLP, categorical head, uniform(-1/sqrt(in), 1/sqrt(in)) weights,
- *  zero biases) for learning checks: every peer learns from the same start. */
-export function randomCartpolePolicy(hidden: number[], seed: number): PolicyFile {
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  const dims = [4, ...hidden, 2];
-  return {
-    format: 'webgpu-reinforce.policy',
-    version: 1,
-    env: 'cartpole',
-    obsDim: 4,
-    action: { kind: 'categorical', n: 2 },
-    layers: dims.slice(1).map((outDim, l) => {
-      const inDim = dims[l] as number;
-      const bound = 1 / Math.sqrt(inDim);
-      return {
-        inDim,
-        outDim,
-        activation: l === dims.length - 2 ? 'linear' : 'tanh',
-        weight: Array.from({ length: inDim * outDim }, () => (2 * random() - 1) * bound),
-        bias: new Array(outDim).fill(0),
-      };
-    }),
-  } as PolicyFile;
-}
