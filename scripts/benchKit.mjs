@@ -7,7 +7,7 @@
 //   node dist/bench-kit/bench.mjs --skip-browser [bench flags]     (or: dist/bench-kit/bench.sh [bench flags])
 // Run by `npm run bench:kit [-- --with-node] [-- --out DIR]` (default dist/bench-kit).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,12 @@ const kit = resolve(values.out ?? join(root, 'dist/bench-kit'));
 const withNode = values['with-node'] === true;
 const RUNTIME_PACKAGES = ['webgpu', '@jax-js/jax', 'uplot'];
 
+// Marks a folder as a kit, so that a rebuild only ever deletes a kit (--out might name any folder).
+const MARKER = '.bench-kit';
+if (existsSync(kit) && readdirSync(kit).length > 0 && !existsSync(join(kit, MARKER))) {
+  console.error(`bench:kit: ${kit} is not empty and not a bench kit; name a new or empty folder with --out`);
+  process.exit(2);
+}
 rmSync(kit, { recursive: true, force: true });
 await build({
   configFile: false,
@@ -38,6 +44,7 @@ await build({
   },
   ssr: { noExternal: true, external: [...RUNTIME_PACKAGES, 'puppeteer-core', 'vite'] },
 });
+writeFileSync(join(kit, MARKER), 'Built by scripts/benchKit.mjs; a rebuild deletes this folder.\n');
 cpSync(join(root, 'bench/policies'), join(kit, 'policies'), { recursive: true });
 cpSync(join(root, 'bench/chart.html'), join(kit, 'chart.html'));
 for (const name of RUNTIME_PACKAGES) {
@@ -55,13 +62,19 @@ const script = join(kit, 'bench.sh');
 writeFileSync(
   script,
   `#!/bin/bash
-# The benchmark's Node half from this kit: node from PATH, or the packed one (--with-node). Flags as npm run bench.
+# The benchmark's Node half from this kit: the packed node where the kit has one (--with-node), else node from PATH.
+# Flags as npm run bench.
 set -e
 kit=$(cd "$(dirname "$0")" && pwd)
-node=$(command -v node || true)
-if [ -z "$node" ]; then
-  node=\${TMPDIR:-/tmp}/bench-kit-node
-  xz -dc "$kit/bin/node.xz" > "$node" && chmod +x "$node"
+if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then
+  echo "bench kit: it carries Dawn for Linux x86-64 only; this machine is $(uname -s)-$(uname -m)" >&2
+  exit 1
+fi
+if [ -f "$kit/bin/node.xz" ]; then
+  node=$kit/bin/node
+  [ -x "$node" ] || { xz -dc "$kit/bin/node.xz" > "$node.partial" && chmod +x "$node.partial" && mv "$node.partial" "$node"; }
+else
+  node=$(command -v node) || { echo "bench kit: no node on PATH; build the kit with --with-node" >&2; exit 1; }
 fi
 export XDG_RUNTIME_DIR=\${XDG_RUNTIME_DIR:-/tmp}
 exec "$node" "$kit/bench.mjs" --skip-browser "$@"

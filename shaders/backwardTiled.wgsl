@@ -134,7 +134,10 @@ fn deltaLayer(lid: u32, layer: u32, groups: u32) {
 // One tile: forward through every layer, the head's deltas, then from the last layer down: accumulate the layer's
 // weight gradient, and (below the first layer there is only the observation) its input's deltas.
 fn runTile(lid: u32, firstEnv: u32, tileStart: u32, segmentEnd: u32, count: u32) {
-  let groups = (count + 3u) / 4u; // work items cover samples in fours; slots past `count` carry weight 0
+  // Work items cover samples in fours: slots past `count` (the segment's last sample again) run the forward pass, and
+  // with their logits left in place of head deltas the delta pass makes meaningless values of them, which
+  // accumulateLayer never reads (it stops at `count`).
+  let groups = (count + 3u) / 4u;
   workgroupBarrier(); // the previous tile is read
   loadTile(lid, firstEnv, tileStart, segmentEnd);
   workgroupBarrier();

@@ -122,6 +122,7 @@ describe('npm run bench:kit', () => {
         timeout: 240_000,
       });
       const summary = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+      expect(summary.workloads.map((w: { phase: string }) => w.phase)).toEqual(['rollout', 'train']);
       for (const w of summary.workloads) {
         expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
         expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);

@@ -15,8 +15,8 @@ const seed = (Date.now() % 100000) + 1;
 // samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter;
 // with 2, weight blocks shared across a subgroup where the device allows it (the default on SwiftShader) and, in one
 // case, loaded by every invocation for itself. tiledBackward: the backward pass as workgroup-tiled products
-// (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, a wide one, and the optimal
-// baseline's per-trajectory pass.
+// (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, wide ones (at 160 units more work
+// items than invocations), and the optimal baseline's per-trajectory pass.
 const cases = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   {
@@ -70,6 +70,15 @@ const cases = [
     activation: 'tanh' as const,
     baseline: 'mean' as const,
     numEnvs: 20,
+    tiledBackward: true,
+  },
+  // 160 units: more work items per layer (8 groups of samples x 40 vec4s) than the 256 invocations, so each loops.
+  {
+    env: 'cartpole',
+    hidden: [160],
+    activation: 'tanh' as const,
+    baseline: 'perTimestep' as const,
+    numEnvs: 30,
     tiledBackward: true,
   },
   {

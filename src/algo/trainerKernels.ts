@@ -13,7 +13,8 @@ import type { TrainerBuffers } from './trainerBuffers.js';
 export const WORKGROUP_SIZE = 64;
 
 export interface BackwardShape {
-  /** Samples per backward tile (each staged in workgroup memory); the first `tile` invocations run them. */
+  /** Samples per backward tile (each staged in workgroup memory); in backward.wgsl the first `tile` invocations run
+   *  them, in backwardTiled.wgsl all `threads` share them. */
   tile: number;
   /** Invocations per backward workgroup (>= tile): all of them share the gradient's weight blocks. */
   threads: number;
@@ -51,7 +52,9 @@ export function samplesPerInvocation(isSoftwareAdapter: boolean): 1 | 2 {
 export function subgroupWeightSharing(
   device: GPUDevice,
   adapter: { isFallback: boolean; subgroupSizes?: { min: number; max: number } },
-  shape: { tile: number; samplesPerInvocation: 1 | 2 },
+  /** tile: the backward tile whose first tile / 2 invocations run pairs, or undefined where the backward pass runs no
+   *  pairs (backwardTiled.wgsl): then only the rollout's pairs share, in workgroups of WORKGROUP_SIZE. */
+  shape: { tile: number | undefined; samplesPerInvocation: 1 | 2 },
   requested: boolean | undefined,
 ): boolean {
   const sizes = adapter.subgroupSizes;
@@ -61,10 +64,10 @@ export function subgroupWeightSharing(
       ? 'a device with the "subgroups" feature'
       : shape.samplesPerInvocation !== 2
         ? 'samplesPerInvocation 2'
-        : shape.tile < 8
+        : shape.tile !== undefined && shape.tile < 8
           ? `a backward tile of at least 8 samples (these layers leave ${shape.tile})`
-          : !sizes || sizes.min < 4 || sizes.max > shape.tile / 2
-            ? `subgroups of 4 to ${shape.tile / 2} invocations (this device: ${sizes ? `${sizes.min} to ${sizes.max}` : 'not reported'})`
+          : !sizes || sizes.min < 4 || sizes.max > (shape.tile ?? WORKGROUP_SIZE) / 2
+            ? `subgroups of 4 to ${(shape.tile ?? WORKGROUP_SIZE) / 2} invocations (this device: ${sizes ? `${sizes.min} to ${sizes.max}` : 'not reported'})`
             : undefined;
   if (requested === true && problem) throw invalidOption('subgroupWeightSharing', `true needs ${problem}`);
   return requested ?? !problem;
@@ -92,8 +95,11 @@ export function backwardShape(
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
   // Per sample: backward.wgsl stages one layer's inputs and deltas; backwardTiled.wgsl every layer (backwardTiled.wgsl
   // STAGE_ROW4) and the sample's index and weight.
-  const sampleBytes = tiled ? (layout.act4Total + layout.headParam4) * 16 + 8 : layout.maxStage4 * 16;
-  const bytes = (tile: number, threads: number) => tile * sampleBytes + (envsPerGroup + 1) * 4 + threads * 4;
+  // WebGPU counts each workgroup variable rounded up to 16 bytes.
+  const ceil16 = (n: number) => Math.ceil(n / 16) * 16;
+  const stageBytes = (tile: number) =>
+    tiled ? tile * (layout.act4Total + layout.headParam4) * 16 + 2 * ceil16(tile * 4) : tile * layout.maxStage4 * 16;
+  const bytes = (tile: number, threads: number) => stageBytes(tile) + ceil16((envsPerGroup + 1) * 4) + ceil16(threads * 4);
   const widest4 = Math.max(...layout.layers.flatMap((l) => [l.in4, l.out4]));
   const fits = (threads: number) =>
     threads <= limits.maxComputeInvocationsPerWorkgroup && threads <= limits.maxComputeWorkgroupSizeX;
@@ -112,7 +118,7 @@ export function backwardShape(
       subgroupWeightSharing: subgroupWeightSharing(
         device,
         sharing.adapter,
-        { tile, samplesPerInvocation: samples },
+        { tile: tiled ? undefined : tile, samplesPerInvocation: samples },
         sharing.requested,
       ),
       tiled,
@@ -120,7 +126,8 @@ export function backwardShape(
   }
   throw new ReinforceError(
     'INVALID_OPTION',
-    `hidden: layers this wide do not fit the device's ${limits.maxComputeWorkgroupStorageSize}-byte workgroup memory`,
+    `hidden: layers this wide do not fit the device's ${limits.maxComputeWorkgroupStorageSize}-byte workgroup memory` +
+      (tiled ? ' with tiledBackward (which holds every layer of a tile; false holds one layer at a time)' : ''),
     'hidden',
   );
 }
