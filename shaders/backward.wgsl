@@ -22,17 +22,6 @@
 // BACKWARD_TILE / SAMPLES_PER_INVOCATION invocations run its samples.
 override SAMPLES_PER_INVOCATION: u32 = 1u;
 
-@group(0) @binding(0) var<uniform> config: Config;
-@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
-@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
-@group(0) @binding(3) var<storage, read> actions: array<u32>;
-@group(0) @binding(4) var<storage, read> advantages: array<f32>;
-@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
-@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
-@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
-
-fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
-
 // One layer at a time: sample s's inputs of that layer, then its output deltas.
 const STAGE_ROW4: u32 = MAX_STAGE4;
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;

@@ -21,17 +21,6 @@
 #include "common/loadAction.wgsl"
 #include "common/weightGradient.wgsl"
 
-@group(0) @binding(0) var<uniform> config: Config;
-@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
-@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
-@group(0) @binding(3) var<storage, read> actions: array<u32>;
-@group(0) @binding(4) var<storage, read> advantages: array<f32>;
-@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
-@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
-@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
-
-fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
-
 // Every layer of a sample: its activations (the observation first), the logits, room for the head's parameter rows.
 const STAGE_ROW4: u32 = ACT4_TOTAL + HEAD_PARAM4;
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * STAGE_ROW4>;

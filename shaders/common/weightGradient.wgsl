@@ -6,7 +6,7 @@
 //   fn stagedInputRow(layer) -> u32          where layer `layer`'s input rows start within a sample's rows
 //   fn stagedDeltaRow(layer) -> u32          where its output deltas (LAYER_GRAD_OUT4 rows) start
 //   fn runTile(lid, firstEnv, tileStart, segmentEnd, count)   one tile: its samples' deltas, then accumulateLayer
-// and the bindings `episodes`, `advantages`, `partialGradients`, `trajectoryGradSq`.
+// The bindings below are both kernels' (the host binds either kernel alike).
 //
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end, in
 // tiles of BACKWARD_TILE samples, so masked steps cost nothing. Each invocation of the workgroup adds
@@ -17,6 +17,17 @@
 // Partial gradients (one per workgroup) are summed in a fixed order by gradient.wgsl: no float atomics, so the
 // result is deterministic. With TRAJECTORY_GRAD_SQ each trajectory is a segment of its own and the kernel writes
 // ||g(tau_i)||^2, g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
+
+@group(0) @binding(0) var<uniform> config: Config;
+@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
+@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
+@group(0) @binding(3) var<storage, read> actions: array<u32>;
+@group(0) @binding(4) var<storage, read> advantages: array<f32>;
+@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
+@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
+
+fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
 
 override ENVS_PER_GROUP: u32 = 16u;
 override TRAJECTORY_GRAD_SQ: bool = false;
