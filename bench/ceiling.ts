@@ -105,9 +105,10 @@ export async function createMatmul(
 export type CeilingResult = MatmulResult & { candidates: MatmulResult[] };
 
 /** Times every ceiling candidate on a size^3 product and returns the fastest (each candidate's figure kept). */
-export async function measureCeiling(device: GPUDevice, size: number, reps: number): Promise<CeilingResult> {
+/** Times every candidate (or only `only`, e.g. the one that won earlier in the run) and takes the fastest. */
+export async function measureCeiling(device: GPUDevice, size: number, reps: number, only?: MatmulKernel): Promise<CeilingResult> {
   const candidates: MatmulResult[] = [];
-  for (const name of Object.keys(MATMUL_KERNELS) as MatmulKernel[]) {
+  for (const name of only ? [only] : (Object.keys(MATMUL_KERNELS) as MatmulKernel[])) {
     const matmul = await createMatmul(device, size, size, size, name);
     try {
       candidates.push(await matmul.time(reps));

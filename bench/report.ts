@@ -103,8 +103,10 @@ export function printCompare(
   }
 }
 
-/** One scaling table (against N or against width); the % of the ceiling where the Node ceiling ran. */
+/** One scaling table (against N or against width); the % of the ceiling where the Node ceiling ran: each row against
+ *  the ceiling re-measured next to it (its own column), else the run's first. */
 export function printScaling(title: string, rows: ScalingRow[], key: (r: ScalingRow) => string, ceilingGflops?: number): void {
+  const ceilingOf = (r: ScalingRow) => r.ceilingGflops ?? (ceilingGflops as number);
   printTable(title, [
     [
       '',
@@ -114,7 +116,7 @@ export function printScaling(title: string, rows: ScalingRow[], key: (r: Scaling
       'ms/iter/1k env',
       'rollout GFLOP/s',
       'backward GFLOP/s',
-      ...(ceilingGflops ? ['rollout % ceiling', 'backward % ceiling'] : []),
+      ...(ceilingGflops ? ['ceiling GFLOP/s', 'rollout % ceiling', 'backward % ceiling'] : []),
       'B/env',
       'top kernels',
     ],
@@ -127,7 +129,11 @@ export function printScaling(title: string, rows: ScalingRow[], key: (r: Scaling
       fixed(r.rolloutGflops),
       fixed(r.backwardGflops),
       ...(ceilingGflops
-        ? [fixed((100 * r.rolloutGflops) / ceilingGflops, 0), fixed((100 * r.backwardGflops) / ceilingGflops, 0)]
+        ? [
+            fixed(ceilingOf(r)),
+            fixed((100 * r.rolloutGflops) / ceilingOf(r), 0),
+            fixed((100 * r.backwardGflops) / ceilingOf(r), 0),
+          ]
         : []),
       r.bytesPerEnv,
       [...r.kernels]

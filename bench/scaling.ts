@@ -19,6 +19,8 @@ export interface ScalingRow {
   kernels: { kernel: string; milliseconds: number; share: number }[];
   rolloutGflops: number;
   backwardGflops: number;
+  /** The ceiling re-measured right after this row (this machine drifts within a run); undefined without one. */
+  ceilingGflops: number | undefined;
   bytesPerEnv: number;
 }
 
@@ -28,7 +30,7 @@ export interface ScalingResult {
   failed: { numEnvs: number; hidden: number[]; error: string }[];
 }
 
-function scalingRow(w: Workload, origin: string, m: EngineMeasure): ScalingRow {
+function scalingRow(w: Workload, origin: string, m: EngineMeasure, ceilingGflops: number | undefined): ScalingRow {
   const steps = m.profile.envSteps;
   const total = m.profile.kernels.reduce((a, k) => a + k.milliseconds, 0);
   const ms = (name: string) => m.profile.kernels.find((k) => k.kernel === name)?.milliseconds ?? Number.NaN;
@@ -47,18 +49,27 @@ function scalingRow(w: Workload, origin: string, m: EngineMeasure): ScalingRow {
     kernels: m.profile.kernels.map((k) => ({ ...k, share: k.milliseconds / total })),
     rolloutGflops: (steps * f) / (ms('rollout') / 1000) / 1e9,
     backwardGflops: (steps * BACKWARD_FORWARD_PASSES * f) / (ms('backwardGradient') / 1000) / 1e9,
+    ceilingGflops,
     bytesPerEnv: m.bytesPerEnv,
   };
 }
 
-export async function runScaling(o: BenchOptions, hidden: number[], progress: (message: string) => void): Promise<ScalingResult> {
+/** `nearCeiling` (when the ceiling section runs) re-measures the ceiling after each row, so that each row's % of the
+ *  ceiling compares figures taken within a minute of each other. */
+export async function runScaling(
+  o: BenchOptions,
+  hidden: number[],
+  progress: (message: string) => void,
+  nearCeiling?: () => Promise<number | undefined>,
+): Promise<ScalingResult> {
   const result: ScalingResult = { envs: [], widths: [], failed: [] };
   // One measurement; a failure (e.g. a driver refusing a kernel) is reported and the run goes on.
   const measure = async (rows: ScalingRow[], w: Workload) => {
     progress(`scaling: N=${w.numEnvs} hidden ${hiddenName(w.hidden)} horizon ${w.horizon}`);
     const { policy, origin } = benchPolicy(w.hidden);
     try {
-      rows.push(scalingRow(w, origin, await measureEngine(w, policy, o.reps)));
+      const measured = await measureEngine(w, policy, o.reps);
+      rows.push(scalingRow(w, origin, measured, await nearCeiling?.().catch(() => undefined)));
     } catch (error) {
       const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
       console.error(`  failed: ${message}`);
