@@ -75,6 +75,41 @@ describe('npm run bench -- --json', () => {
   });
 });
 
+describe('npm run bench -- --sections ceiling,scaling', () => {
+  it('re-measures the ceiling next to every scaling row and writes it with the row', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-scaling-'));
+    try {
+      const args = ['--sections', 'ceiling,scaling', '--ceiling-size', '64', '--scaling-envs', '16', '--scaling-horizon', '5'];
+      execFileSync(
+        process.execPath,
+        [
+          'bin/run-ts.js',
+          'bench/run.ts',
+          ...args,
+          '--widths',
+          '32',
+          '--width-envs',
+          '16',
+          '--reps',
+          '1',
+          '--skip-browser',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+      );
+      const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
+      const { ceiling, scaling } = JSON.parse(readFileSync(join(out, file as string), 'utf8'));
+      expect(ceiling.node.gflops).toBeGreaterThan(0);
+      const rows = [...scaling.envs, ...scaling.widths];
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.ceilingGflops).toBeGreaterThan(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('npm run bench -- --sections ab', () => {
   it('times the defaults and a kernel-option variant in interleaved rounds and writes both shapes and the ratios', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-ab-'));
