@@ -104,8 +104,8 @@ export async function createMatmul(
 /** The fastest candidate, with every candidate's figure. */
 export type CeilingResult = MatmulResult & { candidates: MatmulResult[] };
 
-/** Times every ceiling candidate on a size^3 product and returns the fastest (each candidate's figure kept). */
-/** Times every candidate (or only `only`, e.g. the one that won earlier in the run) and takes the fastest. */
+/** Times every ceiling candidate (or only `only`, e.g. the one that won earlier in the run) on a size^3 product and
+ *  returns the fastest (each candidate's figure kept). */
 export async function measureCeiling(device: GPUDevice, size: number, reps: number, only?: MatmulKernel): Promise<CeilingResult> {
   const candidates: MatmulResult[] = [];
   for (const name of only ? [only] : (Object.keys(MATMUL_KERNELS) as MatmulKernel[])) {

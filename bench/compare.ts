@@ -4,7 +4,7 @@
 import type { PolicyFile } from '../src/index.js';
 import type { BrowserSession } from './browserSession.js';
 import { measureEngine, measurePeer } from './measure.js';
-import { type BenchOptions, isBrowserPeer, type PeerName } from './options.js';
+import { type BenchOptions, type BrowserPeerName, isBrowserPeer, type PeerName } from './options.js';
 import { CpuReinforce } from './peers/cpuReinforce.js';
 import type { PeerOptions, ReinforcePeer } from './peers/peer.js';
 import type { EngineMeasure, PeerMeasure, Workload } from './workload.js';
@@ -50,7 +50,7 @@ async function runPeer(
     if (inNode) return await measurePeer(inNode, reps);
     if (!browser || !isBrowserPeer(name)) return NO_BROWSER;
     await browser.reload();
-    return await browser.call('peer', name as 'tfjs-webgpu' | 'tfjs-wasm' | 'jax-js-webgpu', w, options.policy, reps);
+    return await browser.call('peer', name as BrowserPeerName, w, options.policy, reps);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     console.error(`  ${name} failed: ${message}`);

@@ -7,7 +7,8 @@ import type { KernelOptions } from './workload.js';
 
 export const NODE_PEERS = ['cpu-ts', 'jax-js-wasm'] as const;
 export const BROWSER_PEERS = ['tfjs-webgpu', 'tfjs-wasm', 'jax-js-webgpu'] as const;
-export type PeerName = (typeof NODE_PEERS)[number] | (typeof BROWSER_PEERS)[number];
+export type BrowserPeerName = (typeof BROWSER_PEERS)[number];
+export type PeerName = (typeof NODE_PEERS)[number] | BrowserPeerName;
 export const ALL_PEERS: PeerName[] = [...NODE_PEERS, ...BROWSER_PEERS];
 export const isBrowserPeer = (name: PeerName) => BROWSER_PEERS.includes(name as never);
 const SECTIONS = ['ceiling', 'compare', 'scaling', 'solve', 'learn', 'ab'] as const;

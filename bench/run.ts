@@ -28,7 +28,7 @@ import type { BrowserSession } from './browserSession.js';
 import { type CeilingResult, measureCeiling } from './ceiling.js';
 import { type CompareRow, NO_BROWSER, nodePeer, runCompare, summaryWorkloads } from './compare.js';
 import { type LearningCurve, learnPeer } from './measure.js';
-import { isBrowserPeer, type PeerName, parseBenchOptions } from './options.js';
+import { type BrowserPeerName, isBrowserPeer, type PeerName, parseBenchOptions } from './options.js';
 import type { PeerOptions } from './peers/peer.js';
 import { benchPolicy } from './policies.js';
 import { printAb, printCeiling, printCompare, printLearning, printScaling, printSolve, writeChart } from './report.js';
@@ -138,7 +138,7 @@ if (o.sections.includes('learn')) {
       if (inNode) learning[name] = await learnPeer(inNode, 40, 475);
       else if (browser) {
         await browser.reload();
-        learning[name] = await browser.call('learn', name as 'tfjs-webgpu' | 'tfjs-wasm' | 'jax-js-webgpu', options, 40, 475);
+        learning[name] = await browser.call('learn', name as BrowserPeerName, options, 40, 475);
       } else learning[name] = NO_BROWSER;
     } catch (error) {
       learning[name] = { error: (error instanceof Error ? error.message : String(error)).split('\n')[0] as string };

@@ -31,8 +31,6 @@ fn stagedDeltaRow(layer: u32) -> u32 { return LAYER_ACT4[layer + 1u]; }
 var<workgroup> tileSample: array<u32, BACKWARD_TILE>;
 var<workgroup> tileWeight: array<f32, BACKWARD_TILE>;
 
-fn stageAt(s: u32, row: u32) -> u32 { return s * STAGE_ROW4 + row; }
-
 // The tile's samples (past the segment's end: its last sample with weight 0) and their observations.
 fn loadTile(lid: u32, firstEnv: u32, tileStart: u32, segmentEnd: u32) {
   for (var s = lid; s < BACKWARD_TILE; s += BACKWARD_THREADS) {

@@ -7,7 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AbResult } from '../bench/ab.js';
+import type { CeilingResult } from '../bench/ceiling.js';
 import { benchPolicy } from '../bench/policies.js';
+import type { ScalingResult } from '../bench/scaling.js';
 import { seededRandom } from './helpers/gpu.js';
 import { forward } from './reference/mlp.js';
 
@@ -34,103 +37,80 @@ describe('benchmark starting policies', () => {
   });
 });
 
+/** The parts of a run's result file these tests read (bench/run.ts writes it). */
+interface WrittenResult {
+  ceiling: { node?: CeilingResult };
+  scaling: ScalingResult;
+  ab?: AbResult;
+}
+
+/** Runs `npm run bench` in Node (no browser) with `args`, writing into a fresh folder: its last printed line and the
+ *  result file it wrote. */
+function runBench(args: string[]): { lastLine: string; result: WrittenResult } {
+  const out = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    const stdout = execFileSync(
+      process.execPath,
+      ['bin/run-ts.js', 'bench/run.ts', ...args, '--reps', '1', '--skip-browser', '--out', out],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+    );
+    const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
+    return {
+      lastLine: stdout.trim().split('\n').at(-1) as string,
+      result: JSON.parse(readFileSync(join(out, file as string), 'utf8')),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 describe('npm run bench -- --json', () => {
   it('prints {adapter, machine, workloads:[{env,numEnvs,hidden,phase,engine,peers}]} as its last line', () => {
-    const out = mkdtempSync(join(tmpdir(), 'bench-'));
-    try {
-      const stdout = execFileSync(
-        process.execPath,
-        [
-          'bin/run-ts.js',
-          'bench/run.ts',
-          '--json',
-          '--sections',
-          'compare',
-          '--envs',
-          '32',
-          '--slice',
-          '5',
-          '--reps',
-          '1',
-          '--peers',
-          'cpu-ts',
-          '--skip-browser',
-          '--out',
-          out,
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
-      );
-      const summary = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-      expect(typeof summary.adapter).toBe('string');
-      expect(typeof summary.machine).toBe('string');
-      expect(summary.workloads.map((w: { phase: string }) => w.phase)).toEqual(['rollout', 'train']);
-      for (const w of summary.workloads) {
-        expect(w).toMatchObject({ env: 'cartpole', numEnvs: 32, hidden: [64, 64] });
-        expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
-        expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
-      }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
+    const { lastLine } = runBench(['--json', '--sections', 'compare', '--envs', '32', '--slice', '5', '--peers', 'cpu-ts']);
+    const summary = JSON.parse(lastLine);
+    expect(typeof summary.adapter).toBe('string');
+    expect(typeof summary.machine).toBe('string');
+    expect(summary.workloads.map((w: { phase: string }) => w.phase)).toEqual(['rollout', 'train']);
+    for (const w of summary.workloads) {
+      expect(w).toMatchObject({ env: 'cartpole', numEnvs: 32, hidden: [64, 64] });
+      expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
+      expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
     }
   });
 });
 
 describe('npm run bench -- --sections ceiling,scaling', () => {
   it('re-measures the ceiling next to every scaling row and writes it with the row', () => {
-    const out = mkdtempSync(join(tmpdir(), 'bench-scaling-'));
-    try {
-      const args = ['--sections', 'ceiling,scaling', '--ceiling-size', '64', '--scaling-envs', '16', '--scaling-horizon', '5'];
-      execFileSync(
-        process.execPath,
-        [
-          'bin/run-ts.js',
-          'bench/run.ts',
-          ...args,
-          '--widths',
-          '32',
-          '--width-envs',
-          '16',
-          '--reps',
-          '1',
-          '--skip-browser',
-          '--out',
-          out,
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
-      );
-      const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
-      const { ceiling, scaling } = JSON.parse(readFileSync(join(out, file as string), 'utf8'));
-      expect(ceiling.node.gflops).toBeGreaterThan(0);
-      const rows = [...scaling.envs, ...scaling.widths];
-      expect(rows).toHaveLength(2);
-      for (const row of rows) expect(row.ceilingGflops).toBeGreaterThan(0);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    const sizes = [
+      '--ceiling-size',
+      '64',
+      '--scaling-envs',
+      '16',
+      '--scaling-horizon',
+      '5',
+      '--widths',
+      '32',
+      '--width-envs',
+      '16',
+    ];
+    const { ceiling, scaling } = runBench(['--sections', 'ceiling,scaling', ...sizes]).result;
+    expect(ceiling.node?.gflops).toBeGreaterThan(0);
+    const rows = [...scaling.envs, ...scaling.widths];
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.ceilingGflops).toBeGreaterThan(0);
   });
 });
 
 describe('npm run bench -- --sections ab', () => {
   it('times the defaults and a kernel-option variant in interleaved rounds and writes both shapes and the ratios', () => {
-    const out = mkdtempSync(join(tmpdir(), 'bench-ab-'));
-    try {
-      const args = ['--sections', 'ab', '--ab', '{"samplesPerInvocation":1}', '--envs', '32', '--slice', '5'];
-      execFileSync(
-        process.execPath,
-        ['bin/run-ts.js', 'bench/run.ts', ...args, '--reps', '1', '--ab-rounds', '2', '--skip-browser', '--out', out],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
-      );
-      const [file] = readdirSync(out).filter((f) => f.endsWith('.json'));
-      const { ab } = JSON.parse(readFileSync(join(out, file as string), 'utf8'));
-      expect(ab.variant).toEqual({ samplesPerInvocation: 1 });
-      expect(ab.kernelShapes.b.samplesPerInvocation).toBe(1);
-      expect(ab.rounds.map((r: { first: string }) => r.first)).toEqual(['A', 'B']);
-      for (const r of ab.rounds) expect(r.b.trainStepsPerSecond).toBeGreaterThan(0);
-      expect(ab.trainRatio).toBeGreaterThan(0);
-      expect(Number.isFinite(ab.rolloutRatio)).toBe(true);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    const args = ['--sections', 'ab', '--ab', '{"samplesPerInvocation":1}', '--envs', '32', '--slice', '5', '--ab-rounds', '2'];
+    const ab = runBench(args).result.ab as AbResult;
+    expect(ab.variant).toEqual({ samplesPerInvocation: 1 });
+    expect(ab.kernelShapes.b.samplesPerInvocation).toBe(1);
+    expect(ab.rounds.map((r: { first: string }) => r.first)).toEqual(['A', 'B']);
+    for (const r of ab.rounds) expect(r.b.trainStepsPerSecond).toBeGreaterThan(0);
+    expect(ab.trainRatio).toBeGreaterThan(0);
+    expect(Number.isFinite(ab.rolloutRatio)).toBe(true);
   });
 
   it('refuses options that would change what is computed', () => {

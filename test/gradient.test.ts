@@ -17,7 +17,29 @@ const seed = (Date.now() % 100000) + 1;
 // case, loaded by every invocation for itself. tiledBackward: the backward pass as workgroup-tiled products
 // (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, wide ones (at 160 units more work
 // items than invocations), and the optimal baseline's per-trajectory pass.
-const cases = [
+interface GradientCase {
+  env: string;
+  hidden: number[];
+  activation: 'tanh' | 'relu';
+  baseline: 'mean' | 'perTimestep' | 'optimal';
+  numEnvs: number;
+  samplesPerInvocation?: 1 | 2;
+  subgroupWeightSharing?: boolean;
+  tiledBackward?: boolean;
+  logStd?: number;
+  learnLogStd?: boolean;
+}
+// A linear policy (no hidden layer) with fixed log-stds.
+const lqrCase: GradientCase = {
+  env: 'lqr',
+  hidden: [] as number[],
+  activation: 'tanh' as const,
+  baseline: 'mean' as const,
+  numEnvs: 40,
+  logStd: 0.2,
+  learnLogStd: false,
+};
+const cases: GradientCase[] = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
   {
     env: 'cartpole',
@@ -39,15 +61,7 @@ const cases = [
   // Wide layers: more backward invocations than samples per tile share the weight blocks (backwardShape).
   { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
   { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
-  {
-    env: 'lqr',
-    hidden: [],
-    activation: 'tanh' as const,
-    baseline: 'mean' as const,
-    numEnvs: 40,
-    logStd: 0.2,
-    learnLogStd: false,
-  },
+  lqrCase,
   {
     env: 'cartpole',
     hidden: [16, 8],
@@ -90,16 +104,7 @@ const cases = [
     logStd: -0.3,
     tiledBackward: true,
   },
-  {
-    env: 'lqr',
-    hidden: [],
-    activation: 'tanh' as const,
-    baseline: 'mean' as const,
-    numEnvs: 40,
-    logStd: 0.2,
-    learnLogStd: false,
-    tiledBackward: true,
-  },
+  { ...lqrCase, tiledBackward: true },
 ];
 
 const labelled = cases.map((c) => ({

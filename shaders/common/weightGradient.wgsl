@@ -1,7 +1,7 @@
 // The part of a backward kernel that does not depend on how it computes deltas: which samples a workgroup walks,
 // and the weight-gradient accumulation. Included by shaders/backward.wgsl (per-sample forward and delta passes) and
 // shaders/backwardTiled.wgsl (the same passes as workgroup-tiled products); each provides
-//   var<workgroup> stage: array<vec4f, ..>   a tile's layer inputs and deltas, sample s's rows at s * STAGE_ROW4
+//   var<workgroup> stage: array<vec4f, ..>   a tile's layer inputs and deltas, sample s's rows from stageAt(s, 0)
 //   const STAGE_ROW4: u32                    vec4 rows per staged sample
 //   fn stagedInputRow(layer) -> u32          where layer `layer`'s input rows start within a sample's rows
 //   fn stagedDeltaRow(layer) -> u32          where its output deltas (LAYER_GRAD_OUT4 rows) start
@@ -69,6 +69,9 @@ fn decodeBlocks(lid: u32) {
   }
 }
 
+// Where row `row` of staged sample s is.
+fn stageAt(s: u32, row: u32) -> u32 { return s * STAGE_ROW4 + row; }
+
 // Adds the staged tile's first `count` samples of one layer to every block of that layer this invocation owns.
 fn accumulateLayer(layer: u32, count: u32) {
   let inputRow = stagedInputRow(layer);
@@ -81,7 +84,7 @@ fn accumulateLayer(layer: u32, count: u32) {
     if (blockColumn[j] == NO_SLOT) {
       var sum = vec4f(0.0);
       for (var s = 0u; s < count; s++) {
-        sum += stage[s * STAGE_ROW4 + row4];
+        sum += stage[stageAt(s, row4)];
       }
       accumulators[4u * j] += sum;
     } else {
@@ -91,8 +94,8 @@ fn accumulateLayer(layer: u32, count: u32) {
       var a2 = vec4f(0.0);
       var a3 = vec4f(0.0);
       for (var s = 0u; s < count; s++) {
-        let d = stage[s * STAGE_ROW4 + row4];
-        let h = stage[s * STAGE_ROW4 + column];
+        let d = stage[stageAt(s, row4)];
+        let h = stage[stageAt(s, column)];
         a0 += d.x * h;
         a1 += d.y * h;
         a2 += d.z * h;
