@@ -135,9 +135,12 @@ fn sampleWeightOf(sample: u32) -> f32 {
 
 // The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
 fn packedSample(firstEnv: u32, flat: u32) -> u32 {
+  // Its trajectory e: the last one that starts at or before `flat` (a binary search, the same number of steps for
+  // every invocation; empty trajectories start where the next one does and are skipped).
   var e = 0u;
-  while (lengthPrefix[e + 1u] <= flat) {
-    e++;
+  for (var step = 1u << firstLeadingBit(ENVS_PER_GROUP); step > 0u; step >>= 1u) {
+    let next = min(e + step, ENVS_PER_GROUP);
+    e = select(e, next, next < ENVS_PER_GROUP && lengthPrefix[next] <= flat);
   }
   return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
 }
