@@ -16,7 +16,7 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowserSession(): Promise<BrowserSession> {
+export async function openBrowserSession(dawnToggles: string[] = []): Promise<BrowserSession> {
   const server: ViteDevServer = await createServer({
     configFile: false,
     root: new URL('..', import.meta.url).pathname,
@@ -51,7 +51,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
   const port = address.port;
   let browser: Browser | undefined;
   try {
-    browser = await launchBrowser({ protocolTimeout: 0 });
+    browser = await launchBrowser({ protocolTimeout: 0, dawnToggles });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));

@@ -34,6 +34,9 @@ export interface BenchOptions {
   widthEnvs: number;
   seeds: number;
   ceilingSize: number;
+  /** Every WebGPU runner (the engine in Node and Chromium, the browser peers) without Dawn's shader bounds
+   *  clamping (the Dawn toggle disable_robustness): what robustness costs on this adapter. */
+  noRobustness: boolean;
   /** ab: the variant of the engine's kernel options timed against its defaults, and the rounds. */
   abVariant: KernelOptions | undefined;
   abRounds: number;
@@ -85,6 +88,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       'ceiling-size': { type: 'string' },
       ab: { type: 'string' },
       'ab-rounds': { type: 'string' },
+      'no-robustness': { type: 'boolean' },
     },
   });
   const quick = values.quick === true;
@@ -114,6 +118,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     peers: names('peers', values.peers ?? ALL_PEERS.join(','), ALL_PEERS),
     sections,
     useBrowser: values['skip-browser'] !== true,
+    noRobustness: values['no-robustness'] === true,
     // tfjs-webgpu learns too (same code as tfjs-wasm) but takes about half an hour on SwiftShader: ask for it by name.
     learnPeers: names('learn-peers', values['learn-peers'] ?? 'cpu-ts,jax-js-wasm,tfjs-wasm,jax-js-webgpu', ALL_PEERS),
     scalingEnvs: integers(

@@ -54,6 +54,10 @@ async function attempt<T>(what: string, measure: () => Promise<T>): Promise<T | 
 const progress = (message: string) =>
   console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
+// Dawn toggles for every WebGPU device of the run: Node's (read by src/gpu/device.ts) and Chromium's pages.
+const dawnToggles = o.noRobustness ? ['disable_robustness'] : [];
+if (dawnToggles.length > 0) process.env.WEBGPU_REINFORCE_DAWN_TOGGLES = dawnToggles.join(',');
+
 // ---- ceiling -------------------------------------------------------------------------------------------------
 // A device of its own, kept for the ceiling's re-measurements next to the scaling rows (each trainer has its own).
 const { device, adapterName } = await requestDevice();
@@ -79,7 +83,7 @@ if (
   progress('opening headless Chromium');
   // Loaded only here: Node-only runs (--skip-browser) need neither Vite nor puppeteer.
   const { openBrowserSession } = await import('./browserSession.js');
-  const page = await openBrowserSession();
+  const page = await openBrowserSession(dawnToggles);
   browser = page;
   if (o.sections.includes('ceiling')) {
     progress(`ceiling: ${o.ceilingSize}^3 matmuls in Chromium`);
@@ -149,7 +153,7 @@ if (o.sections.includes('learn')) {
 // ---- report -----------------------------------------------------------------------------------------------------
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`;
 const workloads = summaryWorkloads(compareRows, HIDDEN, o.slice);
-console.log(`\nadapter: ${adapterName}\nmachine: ${machine}`);
+console.log(`\nadapter: ${adapterName}${o.noRobustness ? ' (robustness off)' : ''}\nmachine: ${machine}`);
 if (ceiling.node || ceiling.chromium) printCeiling(ceiling, o.ceilingSize, o.reps);
 if (compareRows.length > 0) {
   const first = compareRows[0] as CompareRow;
@@ -183,13 +187,14 @@ const adapterSlug =
     .slice(0, 2)
     .join('-')
     .replace(/[^\w-]/g, '') || 'adapter';
-const stem = `${o.out}/${date.slice(0, 10)}-${adapterSlug}${o.quick ? '-quick' : ''}`;
+const stem = `${o.out}/${date.slice(0, 10)}-${adapterSlug}${o.quick ? '-quick' : ''}${o.noRobustness ? '-no-robustness' : ''}`;
 let base = stem;
 for (let n = 2; existsSync(`${base}.json`); n++) base = `${stem}-${n}`; // never overwrite an earlier run's figures
 const result = {
   date,
   adapter: adapterName,
   machine,
+  dawnToggles,
   quick: o.quick,
   reps: o.reps,
   slice: o.slice,
@@ -210,5 +215,5 @@ device.destroy();
 console.log(
   `\nwritten: ${base}.json, ${base}.html${browser ? `, ${base}.png` : ''} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`,
 );
-if (o.json) console.log(JSON.stringify({ adapter: adapterName, machine, workloads }));
+if (o.json) console.log(JSON.stringify({ adapter: adapterName, machine, dawnToggles, workloads }));
 process.exit(0);

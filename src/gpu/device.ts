@@ -55,8 +55,9 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
   }
   // The Vulkan loader complains on every instance when this is unset.
   process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
+  const flags = dawnToggleFlags(process.env.WEBGPU_REINFORCE_DAWN_TOGGLES);
   const tryCreate = async (): Promise<GPUAdapter | null> => {
-    const gpu = webgpu.create([]) as unknown as GPU;
+    const gpu = webgpu.create(flags) as unknown as GPU;
     nodeInstances.push(gpu);
     return gpu.requestAdapter({ powerPreference: options.powerPreference });
   };
@@ -70,6 +71,23 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
   // The Vulkan loader reads these when the next instance is created.
   process.env.VK_ICD_FILENAMES = icd;
   return tryCreate();
+}
+
+/**
+ * Dawn's instance flags in Node for WEBGPU_REINFORCE_DAWN_TOGGLES, a comma-separated list of Dawn toggle names
+ * (e.g. "disable_robustness", which drops the shaders' bounds clamping: the benchmark's --no-robustness measures
+ * what it costs). Dawn ignores names it does not know, so only lowercase toggle-shaped names pass.
+ */
+export function dawnToggleFlags(toggles: string | undefined): string[] {
+  if (!toggles) return [];
+  const names = toggles.split(',').map((name) => name.trim());
+  const wrong = names.find((name) => !/^[a-z][a-z0-9_]*$/.test(name));
+  if (wrong !== undefined)
+    throw new ReinforceError(
+      'INVALID_OPTION',
+      `WEBGPU_REINFORCE_DAWN_TOGGLES must be comma-separated Dawn toggle names (lowercase, digits, _), got "${wrong}"`,
+    );
+  return [`enable-dawn-features=${names.join(',')}`];
 }
 
 function requiredLimits(adapter: GPUAdapter): Record<string, number> {

@@ -5,8 +5,9 @@ import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** protocolTimeout: the longest one page.evaluate may take (ms; puppeteer's default is 180 s). */
-export function launchBrowser(options: { protocolTimeout?: number } = {}): Promise<Browser> {
+/** protocolTimeout: the longest one page.evaluate may take (ms; puppeteer's default is 180 s); dawnToggles: Dawn
+ *  toggles every page's WebGPU device gets (--enable-dawn-features). */
+export function launchBrowser(options: { protocolTimeout?: number; dawnToggles?: string[] } = {}): Promise<Browser> {
   return puppeteer.launch({
     protocolTimeout: options.protocolTimeout,
     executablePath: CHROMIUM,
@@ -24,6 +25,7 @@ export function launchBrowser(options: { protocolTimeout?: number } = {}): Promi
       '--no-first-run',
       '--disable-quic',
       '--window-size=1400,1000',
+      ...(options.dawnToggles?.length ? [`--enable-dawn-features=${options.dawnToggles.join(',')}`] : []),
     ],
     defaultViewport: { width: 1400, height: 1000 },
   });
