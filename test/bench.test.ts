@@ -70,12 +70,22 @@ describe('npm run bench -- --json', () => {
     const summary = JSON.parse(lastLine);
     expect(typeof summary.adapter).toBe('string');
     expect(typeof summary.machine).toBe('string');
+    expect(summary.dawnToggles).toEqual([]);
     expect(summary.workloads.map((w: { phase: string }) => w.phase)).toEqual(['rollout', 'train']);
     for (const w of summary.workloads) {
       expect(w).toMatchObject({ env: 'cartpole', numEnvs: 32, hidden: [64, 64] });
       expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
       expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('npm run bench -- --no-robustness', () => {
+  it("runs every WebGPU device without Dawn's bounds clamping and says so in the summary", () => {
+    const args = ['--json', '--no-robustness', '--sections', 'compare', '--envs', '32', '--slice', '5', '--peers', 'cpu-ts'];
+    const summary = JSON.parse(runBench(args).lastLine);
+    expect(summary.dawnToggles).toEqual(['disable_robustness']);
+    for (const w of summary.workloads) expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
   });
 });
 

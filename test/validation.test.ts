@@ -125,6 +125,17 @@ describe('reflected bindings', () => {
 });
 
 describe('device acquisition', () => {
+  it('passes WEBGPU_REINFORCE_DAWN_TOGGLES to Dawn and refuses what is not a toggle name', async () => {
+    const { dawnToggleFlags } = await import('../src/gpu/device.js');
+    expect(dawnToggleFlags(undefined)).toEqual([]);
+    expect(dawnToggleFlags('disable_robustness, skip_validation')).toEqual([
+      'enable-dawn-features=disable_robustness,skip_validation',
+    ]);
+    expect(() => dawnToggleFlags('disable_robustness,--no-sandbox')).toThrow(
+      /WEBGPU_REINFORCE_DAWN_TOGGLES must be comma-separated Dawn toggle names .*"--no-sandbox"/,
+    );
+  });
+
   it('says what to install when no adapter exists', async () => {
     const { requestDevice } = await import('../src/gpu/device.js');
     const saved = process.env.WEBGPU_REINFORCE_ICD;
