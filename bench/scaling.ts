@@ -3,7 +3,7 @@
 import { measureEngine } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { benchPolicy } from './policies.js';
-import { BACKWARD_FORWARD_PASSES, type EngineMeasure, forwardFlops, hiddenName, type Workload } from './workload.js';
+import { backwardFlops, type EngineMeasure, forwardFlops, hiddenName, type Workload } from './workload.js';
 
 export interface ScalingRow {
   numEnvs: number;
@@ -48,7 +48,7 @@ function scalingRow(w: Workload, origin: string, m: EngineMeasure, ceilingGflops
     clock: m.profile.clock,
     kernels: m.profile.kernels.map((k) => ({ ...k, share: k.milliseconds / total })),
     rolloutGflops: (steps * f) / (ms('rollout') / 1000) / 1e9,
-    backwardGflops: (steps * BACKWARD_FORWARD_PASSES * f) / (ms('backwardGradient') / 1000) / 1e9,
+    backwardGflops: (steps * backwardFlops(w.hidden, m.kernelShape.storeActivations)) / (ms('backwardGradient') / 1000) / 1e9,
     ceilingGflops,
     bytesPerEnv: m.bytesPerEnv,
   };

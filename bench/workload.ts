@@ -13,20 +13,33 @@ export interface Workload {
 
 export const hiddenName = (hidden: number[]) => hidden.join('x');
 
-/** FLOPs (2 per multiply-add) of one forward pass of the MLP; activations and sampling not counted. */
-export function forwardFlops(hidden: number[]): number {
+/** FLOPs (2 per multiply-add) of each layer of the MLP's forward pass; activations and sampling not counted. */
+function layerFlops(hidden: number[]): number[] {
   const dims = [4, ...hidden, 2];
-  let flops = 0;
-  for (let l = 0; l + 1 < dims.length; l++) flops += 2 * (dims[l] as number) * (dims[l + 1] as number);
-  return flops;
+  return dims.slice(1).map((out, l) => 2 * (dims[l] as number) * out);
 }
 
-/** The backward kernel recomputes the forward pass, propagates delta through W^T and accumulates delta x^T (the
- *  first layer's W^T delta is not computed: about 2% fewer FLOPs than counted at 64x64). */
-export const BACKWARD_FORWARD_PASSES = 3;
+/** FLOPs of one forward pass of the MLP. */
+export const forwardFlops = (hidden: number[]) => layerFlops(hidden).reduce((a, b) => a + b, 0);
+
+/** FLOPs per sample of the backward kernel: its forward pass (with the rollout's kept hidden rows, storeActivations,
+ *  only the first and the output layer), then delta through W^T and the delta x^T accumulation, each counted as a
+ *  forward pass (the first layer's W^T delta is not computed: about 2% fewer FLOPs than counted at 64x64). */
+export function backwardFlops(hidden: number[], storedActivations: boolean): number {
+  const layers = layerFlops(hidden);
+  const forward =
+    storedActivations && hidden.length >= 2 ? (layers[0] as number) + (layers.at(-1) as number) : forwardFlops(hidden);
+  return forward + 2 * forwardFlops(hidden);
+}
 
 /** The trainer options a benchmark may vary (bench/ab.ts): how the kernels are shaped, not what they compute. */
-export const KERNEL_OPTIONS = ['samplesPerInvocation', 'subgroupWeightSharing', 'tiledBackward', 'envsPerGroup'] as const;
+export const KERNEL_OPTIONS = [
+  'samplesPerInvocation',
+  'subgroupWeightSharing',
+  'tiledBackward',
+  'storeActivations',
+  'envsPerGroup',
+] as const;
 export type KernelOptions = Pick<TrainerOptions, (typeof KERNEL_OPTIONS)[number]>;
 
 /** How a trainer shaped its kernels for its adapter (trainerKernels.ts). */
@@ -34,12 +47,14 @@ export interface KernelShape {
   samplesPerInvocation: 1 | 2;
   subgroupWeightSharing: boolean;
   tiledBackward: boolean;
+  storeActivations: boolean;
 }
 
 export const describeKernelShape = (k: KernelShape) =>
   `${k.samplesPerInvocation} sample(s) per invocation` +
   (k.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '') +
-  (k.tiledBackward ? ', tiled backward' : '');
+  (k.tiledBackward ? ', tiled backward' : '') +
+  (k.storeActivations ? ', hidden activations kept for the backward pass' : '');
 
 export interface EngineMeasure {
   adapter: string;

@@ -31,6 +31,49 @@ fn stagedDeltaRow(layer: u32) -> u32 { return LAYER_IN4[layer]; }
 var<private> deltas: array<vec4f, DELTA4_TOTAL>;
 var<private> deltasB: array<vec4f, DELTA4_TOTAL>; // the second sample's, with SAMPLES_PER_INVOCATION 2
 
+// The forward pass reads the hidden rows the rollout kept (STORED_FIRST4.., rollout.wgsl STORE_ACTIVATIONS) and
+// computes only the first layer and the output layer (the storeActivations option; trainerKernels.ts).
+override USE_STORED_ACTIVATIONS: bool = false;
+
+fn loadStoredRows(sample: u32, rows: ptr<private, array<vec4f, ACT4_TOTAL>>) {
+  for (var k = 0u; k < STORED4; k++) {
+    (*rows)[STORED_FIRST4 + k] = storedActivations[sample * STORED4 + k];
+  }
+}
+
+// The forward pass of one sample into `activations`.
+fn forward(sample: u32) {
+  if (!USE_STORED_ACTIVATIONS) {
+    mlpForward(loadObservation(sample));
+    return;
+  }
+  let observation = loadObservation(sample);
+  for (var k = 0u; k < OBS4; k++) {
+    activations[k] = observation[k];
+  }
+  mlpLayers(0u, 1u);
+  loadStoredRows(sample, &activations);
+  mlpLayers(LAYER_COUNT - 1u, LAYER_COUNT);
+}
+
+// forward for two samples, into `activations` and `activationsB`.
+fn forwardPair(sample: u32, sampleB: u32) {
+  if (!USE_STORED_ACTIVATIONS) {
+    mlpForwardPair(loadObservation(sample), loadObservation(sampleB));
+    return;
+  }
+  let observation = loadObservation(sample);
+  let observationB = loadObservation(sampleB);
+  for (var k = 0u; k < OBS4; k++) {
+    activations[k] = observation[k];
+    activationsB[k] = observationB[k];
+  }
+  mlpLayersPair(0u, 1u);
+  loadStoredRows(sample, &activations);
+  loadStoredRows(sampleB, &activationsB);
+  mlpLayersPair(LAYER_COUNT - 1u, LAYER_COUNT);
+}
+
 fn loadObservation(sample: u32) -> array<vec4f, OBS4> {
   var observation: array<vec4f, OBS4>;
   for (var k = 0u; k < OBS4; k++) {
@@ -41,7 +84,7 @@ fn loadObservation(sample: u32) -> array<vec4f, OBS4> {
 
 // Forward, then weight * d log pi(a|s) / d(pre-activations) for every layer, into `deltas`.
 fn sampleBackward(sample: u32, weight: f32) {
-  mlpForward(loadObservation(sample));
+  forward(sample);
   let headGradient = policyGradient(loadAction(sample));
   let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
   for (var k = 0u; k < HEAD_DELTA4; k++) {
@@ -69,7 +112,7 @@ fn sampleBackward(sample: u32, weight: f32) {
 
 // sampleBackward for two samples at once (into deltas and deltasB), every weight block loaded once for both.
 fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
-  mlpForwardPair(loadObservation(sample), loadObservation(sampleB));
+  forwardPair(sample, sampleB);
   let headGradient = policyGradient(loadAction(sample));
   headSeesSecondSample();
   let headGradientB = policyGradient(loadAction(sampleB));

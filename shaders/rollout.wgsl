@@ -26,6 +26,19 @@ fn policyWeight(q: u32) -> vec4f {
 @group(0) @binding(5) var<storage, read_write> rewards: array<f32>;
 @group(0) @binding(6) var<storage, read_write> logProbs: array<f32>;
 @group(0) @binding(7) var<storage, read_write> episodes: array<Episode>;
+// With STORE_ACTIVATIONS, each step's hidden rows that the backward pass would recompute (STORED4 per sample).
+@group(0) @binding(8) var<storage, read_write> storedActivations: array<vec4f>;
+
+// Keep the hidden activations for the backward pass (the storeActivations option; trainerKernels.ts).
+override STORE_ACTIVATIONS: bool = false;
+
+// Writes the rows STORED_FIRST4.. of one sample's forward pass (`rows`: activations or activationsB).
+fn storeActivationRows(env: u32, t: u32, rows: ptr<private, array<vec4f, ACT4_TOTAL>>) {
+  let first = (env * HORIZON + t) * STORED4;
+  for (var k = 0u; k < STORED4; k++) {
+    storedActivations[first + k] = (*rows)[STORED_FIRST4 + k];
+  }
+}
 
 // Environments each invocation runs: 1, or 2 side by side (sharing every weight load of the forward pass,
 // mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts samplesPerInvocation). Both shapes draw the
@@ -52,6 +65,9 @@ fn runEpisode(env: u32) {
   for (var t = 0u; t < HORIZON && tally.running; t++) {
     let observation = envObserve(state);
     mlpForward(observation);
+    if (STORE_ACTIVATIONS) {
+      storeActivationRows(env, t, &activations);
+    }
     let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), config.deterministic == 1u);
     advance(env, t, iteration, &state, observation, choice, &tally);
   }
@@ -109,6 +125,14 @@ fn runEpisodePair(env: u32) {
     let observation = envObserve(state);
     let observationB = envObserve(stateB);
     mlpForwardPair(observation, observationB);
+    if (STORE_ACTIVATIONS) {
+      if (tally.running) {
+        storeActivationRows(env, t, &activations);
+      }
+      if (tallyB.running) {
+        storeActivationRows(envB, t, &activationsB);
+      }
+    }
     let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), deterministic);
     headSeesSecondSample();
     let choiceB = policySample(randomUniform4(config.seed, envB, t, iteration, STREAM_STEP), deterministic);

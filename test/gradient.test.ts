@@ -16,7 +16,9 @@ const seed = (Date.now() % 100000) + 1;
 // with 2, weight blocks shared across a subgroup where the device allows it (the default on SwiftShader) and, in one
 // case, loaded by every invocation for itself. tiledBackward: the backward pass as workgroup-tiled products
 // (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, wide ones (at 160 units more work
-// items than invocations), and the optimal baseline's per-trajectory pass.
+// items than invocations), and the optimal baseline's per-trajectory pass. storeActivations: the backward pass
+// reads the hidden rows the rollout kept (the default on SwiftShader with two or more hidden layers) or recomputes
+// them (false), for both sample shapes and three hidden layers.
 interface GradientCase {
   env: string;
   hidden: number[];
@@ -26,6 +28,7 @@ interface GradientCase {
   samplesPerInvocation?: 1 | 2;
   subgroupWeightSharing?: boolean;
   tiledBackward?: boolean;
+  storeActivations?: boolean;
   logStd?: number;
   learnLogStd?: boolean;
 }
@@ -57,6 +60,33 @@ const cases: GradientCase[] = [
     baseline: 'optimal' as const,
     numEnvs: 45,
     subgroupWeightSharing: false,
+  },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'perTimestep' as const,
+    numEnvs: 40,
+    storeActivations: false,
+  },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'relu' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 35,
+    samplesPerInvocation: 1 as const,
+    storeActivations: false,
+  },
+  { env: 'pendulum', hidden: [16, 12, 8], activation: 'tanh' as const, baseline: 'mean' as const, numEnvs: 26 },
+  {
+    env: 'cartpole',
+    hidden: [16, 12, 8],
+    activation: 'relu' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 30,
+    samplesPerInvocation: 1 as const,
+    storeActivations: true,
   },
   // Wide layers: more backward invocations than samples per tile share the weight blocks (backwardShape).
   { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
@@ -111,7 +141,8 @@ const labelled = cases.map((c) => ({
   ...c,
   shape: c.tiledBackward
     ? 'tiled across the workgroup'
-    : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}`,
+    : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
+      (c.storeActivations === false ? ', hidden rows recomputed' : ''),
 }));
 
 describe.each(labelled)(
@@ -136,9 +167,13 @@ describe.each(labelled)(
         samplesPerInvocation: c.samplesPerInvocation ?? 2,
         subgroupWeightSharing: c.subgroupWeightSharing,
         tiledBackward: c.tiledBackward,
+        storeActivations: c.storeActivations,
       });
       trainers.push(trainer);
       expect(trainer.tiledBackward).toBe(c.tiledBackward === true);
+      // Kept hidden rows: asked for, or the default on a software adapter wherever they can be used.
+      const keeps = hidden.length >= 2 && !c.tiledBackward && c.storeActivations !== false;
+      if (c.storeActivations === true || (await isSoftwareDevice())) expect(trainer.storeActivations).toBe(keeps);
       // The default CPU shape shares weight loads across the subgroup where the device allows (SwiftShader does).
       const shares = (c.samplesPerInvocation ?? 2) === 2 && c.subgroupWeightSharing !== false;
       if (shares && (await isSoftwareDevice()) && device.features.has('subgroups')) {
@@ -146,7 +181,15 @@ describe.each(labelled)(
       }
       if (!shares) expect(trainer.subgroupWeightSharing).toBe(false);
       // Outputs poisoned: anything the kernels fail to write shows up as NaN.
-      for (const name of ['observations', 'logProbs', 'advantages', 'partialGradients', 'gradient', 'trajectoryGradSq']) {
+      for (const name of [
+        'observations',
+        'storedActivations',
+        'logProbs',
+        'advantages',
+        'partialGradients',
+        'gradient',
+        'trajectoryGradSq',
+      ]) {
         trainer.writeRaw(name, nanFilled((await trainer.readRaw(name)).byteLength));
       }
       const momentsBefore = new Float32Array(await trainer.readRaw('adamMoments'));

@@ -23,6 +23,11 @@ describe('option validation', () => {
     [{ subgroupWeightSharing: 'yes' }, 'subgroupWeightSharing', /true or false/],
     [{ samplesPerInvocation: 1, subgroupWeightSharing: true }, 'subgroupWeightSharing', /samplesPerInvocation 2/],
     [{ tiledBackward: 1 }, 'tiledBackward', /true or false/],
+    [{ storeActivations: 'yes' }, 'storeActivations', /true or false/],
+    [{ hidden: [32], storeActivations: true }, 'storeActivations', /at least two hidden layers/],
+    [{ hidden: [16, 16], tiledBackward: true, storeActivations: true }, 'storeActivations', /tiledBackward false/],
+    [{ hidden: [16, 16], epochs: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
+    [{ hidden: [16, 16], reuse: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {
@@ -33,6 +38,20 @@ describe('option validation', () => {
       expect(error.message).toMatch(message);
     });
   }
+
+  it('keeps hidden activations by default on a software adapter while they take at most 1 GiB', async () => {
+    const { storeActivations, STORED_ACTIVATIONS_DEFAULT_BYTES } = await import('../src/algo/trainerKernels.js');
+    const facts = { isFallback: true, stored4: 16, tiled: false, offPolicy: false, bytes: 1e8, maxBytes: 2 ** 31 };
+    expect(storeActivations(undefined, facts)).toBe(true);
+    expect(storeActivations(undefined, { ...facts, isFallback: false })).toBe(false);
+    expect(storeActivations(true, { ...facts, isFallback: false })).toBe(true);
+    expect(storeActivations(undefined, { ...facts, bytes: STORED_ACTIVATIONS_DEFAULT_BYTES + 16 })).toBe(false);
+    expect(storeActivations(true, { ...facts, bytes: STORED_ACTIVATIONS_DEFAULT_BYTES + 16 })).toBe(true);
+    expect(storeActivations(undefined, { ...facts, offPolicy: true })).toBe(false);
+    expect(() => storeActivations(true, { ...facts, bytes: 2 ** 32 })).toThrow(
+      /^storeActivations: true needs rows that fit one buffer: 4294967296 bytes .* allows 2147483648/,
+    );
+  });
 
   it('refuses more environments than the device can hold', async () => {
     const device = await testDevice();

@@ -37,7 +37,12 @@ fn mlpForward(observation: array<vec4f, OBS4>) {
   for (var k = 0u; k < OBS4; k++) {
     activations[k] = observation[k];
   }
-  for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+  mlpLayers(0u, LAYER_COUNT);
+}
+
+// Layers first..end-1 of the forward pass, from the input of layer `first` already in `activations`.
+fn mlpLayers(first: u32, end: u32) {
+  for (var layer = first; layer < end; layer++) {
     // Look the layout up once per layer: indexing a const array is not free on every backend.
     let in4 = LAYER_IN4[layer];
     let out4 = LAYER_OUT4[layer];

@@ -19,7 +19,12 @@ fn mlpForwardPair(observation: array<vec4f, OBS4>, observationB: array<vec4f, OB
     activations[k] = observation[k];
     activationsB[k] = observationB[k];
   }
-  for (var layer = 0u; layer < LAYER_COUNT; layer++) {
+  mlpLayersPair(0u, LAYER_COUNT);
+}
+
+// mlpLayers (mlp.wgsl) for both samples: layers first..end-1, each weight block loaded once for both.
+fn mlpLayersPair(first: u32, end: u32) {
+  for (var layer = first; layer < end; layer++) {
     let in4 = LAYER_IN4[layer];
     let out4 = LAYER_OUT4[layer];
     let bias4 = LAYER_BIAS4[layer];

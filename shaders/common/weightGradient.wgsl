@@ -26,6 +26,8 @@
 @group(0) @binding(5) var<storage, read> episodes: array<Episode>;
 @group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
 @group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
+// The rollout's kept hidden rows (STORED4 per sample), read by backward.wgsl with USE_STORED_ACTIVATIONS.
+@group(0) @binding(8) var<storage, read> storedActivations: array<vec4f>;
 
 fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
 

@@ -61,6 +61,11 @@ export interface TrainerOptions {
    *  invocation in private arrays (shaders/backward.wgsl). A kernel shape meant for GPUs (a tuning knob; same
    *  gradient). Default false. */
   tiledBackward?: boolean;
+  /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
+   *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).
+   *  Needs at least two hidden layers, tiledBackward false and on-policy training. Default: on a software (CPU)
+   *  adapter, where compute is scarce and memory the host's, when the rows take at most 1 GiB; off on a GPU. */
+  storeActivations?: boolean;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;
   /** Gaussian policies: learn the log standard deviations (true) or keep them fixed. Default true. */
@@ -100,6 +105,8 @@ export interface ResolvedOptions {
   /** Undefined: chosen from the device (trainerKernels.ts subgroupWeightSharing). */
   subgroupWeightSharing: boolean | undefined;
   tiledBackward: boolean;
+  /** Undefined: chosen from the adapter and the memory it takes (trainerKernels.ts storeActivations). */
+  storeActivations: boolean | undefined;
   logStd: number;
   learnLogStd: boolean;
   offPolicy: OffPolicyOptions;
@@ -186,6 +193,8 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
         : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
     subgroupWeightSharing: subgroupWeightSharingOption(options),
     tiledBackward: booleanOption('tiledBackward', options.tiledBackward, false),
+    storeActivations:
+      options.storeActivations === undefined ? undefined : booleanOption('storeActivations', options.storeActivations, false),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),
     learnLogStd: options.learnLogStd ?? true,
     offPolicy: resolveOffPolicy(options),

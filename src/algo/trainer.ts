@@ -24,6 +24,7 @@ import {
   createTrainerKernels,
   kernelsNeeded,
   samplesPerInvocation,
+  storeActivations,
   type TrainerBindGroups,
   type TrainerKernels,
 } from './trainerKernels.js';
@@ -67,6 +68,8 @@ export class Trainer {
   readonly subgroupWeightSharing: boolean;
   /** Whether the backward pass runs as workgroup-tiled products (the tiledBackward option). */
   readonly tiledBackward: boolean;
+  /** Whether the rollout keeps hidden activations for the backward pass (the storeActivations option). */
+  readonly storeActivations: boolean;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
@@ -98,6 +101,7 @@ export class Trainer {
     samplesPerInvocation: 1 | 2;
     subgroupWeightSharing: boolean;
     tiledBackward: boolean;
+    storeActivations: boolean;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
     replay: Replay | undefined;
@@ -115,6 +119,7 @@ export class Trainer {
     this.samplesPerInvocation = init.samplesPerInvocation;
     this.subgroupWeightSharing = init.subgroupWeightSharing;
     this.tiledBackward = init.tiledBackward;
+    this.storeActivations = init.storeActivations;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
     this.replay = init.replay;
@@ -163,6 +168,14 @@ export class Trainer {
         options.tiledBackward,
       );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
+      const store = storeActivations(options.storeActivations, {
+        isFallback: acquired.isFallback,
+        stored4: layout.stored4,
+        tiled: backward.tiled,
+        offPolicy: offPolicy !== undefined,
+        bytes: options.numEnvs * options.horizon * layout.stored4 * 16,
+        maxBytes: Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize),
+      });
       const needed = kernelsNeeded(
         options.baseline,
         options.normalizeAdvantages,
@@ -179,6 +192,7 @@ export class Trainer {
           partialCount,
           numEnvs: options.numEnvs,
           replayBatches: offPolicy?.reuse ?? 1,
+          storeActivations: store,
         },
         needed,
       );
@@ -189,6 +203,7 @@ export class Trainer {
         actionWords: actionWords(env.action),
         param4: layout.param4,
         partialCount,
+        stored4: store ? layout.stored4 : 0,
       };
       const sizes = bufferSizes(sizing);
       const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
@@ -217,6 +232,7 @@ export class Trainer {
         samplesPerInvocation: backward.samplesPerInvocation,
         subgroupWeightSharing: backward.subgroupWeightSharing,
         tiledBackward: backward.tiled,
+        storeActivations: store,
         buffers,
         kernels,
         replay,

@@ -15,6 +15,8 @@ export interface BufferSizes {
   actionWords: number;
   param4: number;
   partialCount: number;
+  /** Activation rows kept per sample for the backward pass (0: none kept; the binding gets 16 bytes). */
+  stored4: number;
 }
 
 /** Bytes of each buffer: the biggest ones grow with numEnvs * horizon. */
@@ -27,6 +29,7 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     policySnapshot: s.param4 * 16,
     adamMoments: 2 * s.param4 * 16,
     observations: samples * s.obs4 * 16,
+    storedActivations: samples * s.stored4 * 16,
     actions: samples * s.actionWords * 4,
     rewards: samples * 4,
     logProbs: samples * 4,

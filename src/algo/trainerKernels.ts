@@ -73,6 +73,35 @@ export function subgroupWeightSharing(
   return requested ?? !problem;
 }
 
+/** The most memory the kept activations take when storeActivations is left to its default. */
+export const STORED_ACTIVATIONS_DEFAULT_BYTES = 2 ** 30;
+
+/**
+ * Whether the rollout keeps the hidden rows the backward pass would recompute (rollout.wgsl STORE_ACTIVATIONS,
+ * backward.wgsl USE_STORED_ACTIVATIONS). On SwiftShader the recomputed hidden-to-hidden product was about a fifth
+ * of the backward pass (N 1024, 64x64), so a software adapter keeps them by default while they take at most
+ * STORED_ACTIVATIONS_DEFAULT_BYTES; a GPU recomputes (its memory is scarcer than its arithmetic; not timed there).
+ * `requested` true is refused, naming the reason, where the rows cannot be used.
+ */
+export function storeActivations(
+  requested: boolean | undefined,
+  facts: { isFallback: boolean; stored4: number; tiled: boolean; offPolicy: boolean; bytes: number; maxBytes: number },
+): boolean {
+  const problem =
+    facts.stored4 === 0
+      ? 'at least two hidden layers (the first hidden layer and the output layer are recomputed anyway)'
+      : facts.tiled
+        ? 'tiledBackward false'
+        : facts.offPolicy
+          ? "on-policy training (offPolicy reuse 1 and epochs 1): replayed batches need the current parameters' activations"
+          : facts.bytes > facts.maxBytes
+            ? `rows that fit one buffer: ${facts.bytes} bytes at this numEnvs and horizon, the device allows ${facts.maxBytes}`
+            : undefined;
+  if (requested === true && problem) throw invalidOption('storeActivations', `true needs ${problem}`);
+  if (requested !== undefined) return requested;
+  return !problem && facts.isFallback && facts.bytes <= STORED_ACTIVATIONS_DEFAULT_BYTES;
+}
+
 /** Weight blocks one invocation may own before a wider workgroup is used (4 vec4 accumulators per block: past
  *  about 8 blocks they leave the registers; on an H200 128x128 layers ran at 1.15 TFLOP/s with 37 blocks each,
  *  and 256x256 ones with 137 did not compile). */
@@ -216,6 +245,7 @@ export async function createTrainerKernels(
     partialCount: number;
     numEnvs: number;
     replayBatches: number;
+    storeActivations: boolean;
   },
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
@@ -245,11 +275,17 @@ export async function createTrainerKernels(
   const backwardFile = backward.tiled ? 'backwardTiled.wgsl' : 'backward.wgsl';
   const backwardConstants = {
     ENVS_PER_GROUP: backward.envsPerGroup,
-    ...(backward.tiled ? {} : { SAMPLES_PER_INVOCATION: backward.samplesPerInvocation }),
+    ...(backward.tiled
+      ? {}
+      : { SAMPLES_PER_INVOCATION: backward.samplesPerInvocation, USE_STORED_ACTIVATIONS: shape.storeActivations }),
   };
   // Each kernel: the WGSL file, its entry point, and its pipeline-overridable constants.
   const specs: Record<keyof TrainerKernels, [string, string, Record<string, number | boolean>]> = {
-    rollout: ['rollout.wgsl', 'main', { ...wg, ENVS_PER_INVOCATION: backward.samplesPerInvocation }],
+    rollout: [
+      'rollout.wgsl',
+      'main',
+      { ...wg, ENVS_PER_INVOCATION: backward.samplesPerInvocation, STORE_ACTIVATIONS: shape.storeActivations },
+    ],
     returns: ['returns.wgsl', 'main', wg],
     meanBaseline: ['advantage.wgsl', 'meanBaseline', wg],
     perTimestepBaseline: [

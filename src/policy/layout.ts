@@ -41,6 +41,12 @@ export interface PolicyLayout {
   delta4Total: number;
   /** Widest (in4 + out4) over layers: one sample's share of the backward kernel's workgroup staging. */
   maxStage4: number;
+  /** The activation rows a rollout may keep for the backward pass (storeActivations): the outputs of the hidden
+   *  layers after the first, act4[2] .. act4[layers], whose recomputation costs the hidden-to-hidden products (the
+   *  first hidden layer, fed by the small observation, and the output layer are recomputed). 0 with fewer than two
+   *  hidden layers. */
+  storedFirst4: number;
+  stored4: number;
 }
 
 const ceil4 = (n: number) => Math.ceil(n / 4);
@@ -78,6 +84,8 @@ export function policyLayout(
   for (const layer of layers.slice(0, -1)) delta4.push((delta4.at(-1) as number) + layer.out4);
   const delta4Total = (delta4.at(-1) as number) + (gradOut4.at(-1) as number);
   const maxStage4 = Math.max(...layers.map((l, i) => l.in4 + (gradOut4[i] as number)));
+  const storedFirst4 = layers.length >= 3 ? (act4Fixed[2] as number) : 0;
+  const stored4 = layers.length >= 3 ? (act4Fixed[layers.length] as number) - storedFirst4 : 0;
   return {
     obsDim,
     outputDim,
@@ -95,6 +103,8 @@ export function policyLayout(
     delta4,
     delta4Total,
     maxStage4,
+    storedFirst4,
+    stored4,
   };
 }
 
@@ -160,6 +170,8 @@ export function layoutConstants(layout: PolicyLayout): string {
       HEAD_DELTA4: last.out4 + layout.headParam4,
       PARAM4: layout.param4,
       MAX_STAGE4: layout.maxStage4,
+      STORED_FIRST4: layout.storedFirst4,
+      STORED4: layout.stored4,
     },
   });
 }
