@@ -129,7 +129,9 @@ describe('npm run bench -- --sections ab', () => {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-    expect(run).toThrow(/"lr" is not one of samplesPerInvocation, subgroupWeightSharing, tiledBackward, storeActivations, envsPerGroup/);
+    expect(run).toThrow(
+      /"lr" is not one of samplesPerInvocation, subgroupWeightSharing, tiledBackward, storeActivations, envsPerGroup/,
+    );
   });
 });
 
