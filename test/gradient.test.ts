@@ -29,6 +29,7 @@ interface GradientCase {
   subgroupWeightSharing?: boolean;
   tiledBackward?: boolean;
   storeActivations?: boolean;
+  envsPerGroup?: number;
   logStd?: number;
   learnLogStd?: boolean;
 }
@@ -79,6 +80,15 @@ const cases: GradientCase[] = [
     storeActivations: false,
   },
   { env: 'pendulum', hidden: [16, 12, 8], activation: 'tanh' as const, baseline: 'mean' as const, numEnvs: 26 },
+  // 7 trajectories per backward workgroup: the binary search for each sample's trajectory over a non-power of two.
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'optimal' as const,
+    numEnvs: 29,
+    envsPerGroup: 7,
+  },
   {
     env: 'cartpole',
     hidden: [16, 12, 8],
@@ -142,7 +152,8 @@ const labelled = cases.map((c) => ({
   shape: c.tiledBackward
     ? 'tiled across the workgroup'
     : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
-      (c.storeActivations === false ? ', hidden rows recomputed' : ''),
+      (c.storeActivations === false ? ', hidden rows recomputed' : '') +
+      (c.envsPerGroup ? `, ${c.envsPerGroup} trajectories per workgroup` : ''),
 }));
 
 describe.each(labelled)(
@@ -168,6 +179,7 @@ describe.each(labelled)(
         subgroupWeightSharing: c.subgroupWeightSharing,
         tiledBackward: c.tiledBackward,
         storeActivations: c.storeActivations,
+        envsPerGroup: c.envsPerGroup,
       });
       trainers.push(trainer);
       expect(trainer.tiledBackward).toBe(c.tiledBackward === true);
@@ -253,3 +265,27 @@ describe.each(labelled)(
     });
   },
 );
+
+// The gradient is the same whether the backward pass reads the kept rows or recomputes them, so the tests above
+// cannot tell which it did: here the kept rows are replaced after a step and the backward pass run again alone.
+describe('kept hidden activations (storeActivations)', () => {
+  it('are what the backward pass reads: replacing them changes the gradient, restoring them restores it', async () => {
+    const device = await testDevice();
+    // lr 1e-12: the Adam step is far below float32 resolution, so the parameters that sampled the rows stay.
+    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 32, hidden: [16, 8], seed, lr: 1e-12 });
+    trainers.push(trainer);
+    if (!trainer.storeActivations) return; // not the default on a GPU: the cases above cover it where it is asked for
+    await trainer.step();
+    const partials = Math.ceil(32 / trainer.options.envsPerGroup);
+    const backward = async () => {
+      await trainer.runKernel('backwardGradient', partials);
+      return new Float32Array(await trainer.readRaw('partialGradients'));
+    };
+    const kept = new Float32Array(await trainer.readRaw('storedActivations'));
+    const reference = await backward();
+    trainer.writeRaw('storedActivations', new Float32Array(kept.length).fill(0.5));
+    expect(relativeL2(Array.from(await backward()), Array.from(reference))).toBeGreaterThan(1e-2);
+    trainer.writeRaw('storedActivations', kept);
+    expect(Array.from(await backward())).toEqual(Array.from(reference));
+  });
+});
