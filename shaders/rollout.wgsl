@@ -29,7 +29,8 @@ fn policyWeight(q: u32) -> vec4f {
 // With STORE_ACTIVATIONS, each step's hidden rows that the backward pass would recompute (STORED4 per sample).
 @group(0) @binding(8) var<storage, read_write> storedActivations: array<vec4f>;
 
-// Keep the hidden activations for the backward pass (the storeActivations option; trainerKernels.ts).
+// Keep the hidden activations for the backward pass (the storeActivations option; trainerKernels.ts); an
+// evaluation rollout (config.evaluating) keeps none.
 override STORE_ACTIVATIONS: bool = false;
 
 // Writes the rows STORED_FIRST4.. of one sample's forward pass (`rows`: activations or activationsB).
@@ -65,7 +66,7 @@ fn runEpisode(env: u32) {
   for (var t = 0u; t < HORIZON && tally.running; t++) {
     let observation = envObserve(state);
     mlpForward(observation);
-    if (STORE_ACTIVATIONS) {
+    if (STORE_ACTIVATIONS && config.evaluating == 0u) {
       storeActivationRows(env, t, &activations);
     }
     let choice = policySample(randomUniform4(config.seed, env, t, iteration, STREAM_STEP), config.deterministic == 1u);
@@ -125,7 +126,7 @@ fn runEpisodePair(env: u32) {
     let observation = envObserve(state);
     let observationB = envObserve(stateB);
     mlpForwardPair(observation, observationB);
-    if (STORE_ACTIVATIONS) {
+    if (STORE_ACTIVATIONS && config.evaluating == 0u) {
       if (tally.running) {
         storeActivationRows(env, t, &activations);
       }

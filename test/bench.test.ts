@@ -11,6 +11,7 @@ import type { AbResult } from '../bench/ab.js';
 import type { CeilingResult } from '../bench/ceiling.js';
 import { benchPolicy } from '../bench/policies.js';
 import type { ScalingResult } from '../bench/scaling.js';
+import { backwardFlops, forwardFlops } from '../bench/workload.js';
 import { seededRandom } from './helpers/gpu.js';
 import { forward } from './reference/mlp.js';
 
@@ -77,6 +78,16 @@ describe('npm run bench -- --json', () => {
       expect(w.engine.stepsPerSecond).toBeGreaterThan(0);
       expect(w.peers['cpu-ts'].stepsPerSecond).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('bench FLOP counts', () => {
+  it('count what the kernels compute at 64x64: forward 8,960; backward 26,368, or 18,176 with the hidden rows kept', () => {
+    expect(forwardFlops([64, 64])).toBe(2 * (4 * 64 + 64 * 64 + 64 * 2));
+    expect(backwardFlops([64, 64], false)).toBe(8960 + (8960 - 512) + 8960);
+    expect(backwardFlops([64, 64], true)).toBe(512 + 256 + (8960 - 512) + 8960);
+    // One hidden layer: nothing is kept, the forward pass is computed whole.
+    expect(backwardFlops([32], true)).toBe(backwardFlops([32], false));
   });
 });
 

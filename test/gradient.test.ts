@@ -288,4 +288,18 @@ describe('kept hidden activations (storeActivations)', () => {
     trainer.writeRaw('storedActivations', kept);
     expect(Array.from(await backward())).toEqual(Array.from(reference));
   });
+
+  it('are kept by training rollouts only: an evaluation writes none', async () => {
+    const device = await testDevice();
+    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 8, hidden: [16, 8], seed });
+    trainers.push(trainer);
+    if (!trainer.storeActivations) return;
+    const bytes = (await trainer.readRaw('storedActivations')).byteLength;
+    trainer.writeRaw('storedActivations', nanFilled(bytes));
+    await trainer.evaluate();
+    expect(new Float32Array(await trainer.readRaw('storedActivations')).every(Number.isNaN)).toBe(true);
+    await trainer.step();
+    // Sample 0 of environment 0 (step 0 of every episode is valid): its kept rows are written.
+    expect(Array.from(new Float32Array(await trainer.readRaw('storedActivations'), 0, 8)).some(Number.isNaN)).toBe(false);
+  });
 });

@@ -15,7 +15,7 @@ struct Config {
   importanceKind: u32,      // IMPORTANCE_* below (off-policy gradient steps, shaders/importance.wgsl)
   importanceClip: f32,      // c > 0: weights truncated at c; 0: no truncation
   importanceSelfNormalize: u32, // 1: weights divided by their mean over the trajectories alive at each step
-  padding: u32,
+  evaluating: u32,          // 1: an evaluation rollout, no backward pass follows (nothing kept for one)
 }
 
 // Off-policy estimators (shaders/importance.wgsl has the formulas).

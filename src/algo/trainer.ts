@@ -258,7 +258,8 @@ export class Trainer {
     }
   }
 
-  private writeConfig(deterministic: boolean): void {
+  /** The settings every kernel reads; `evaluating` for an evaluation rollout (greedy when `deterministic`). */
+  private writeConfig(deterministic: boolean, evaluating = false): void {
     const o = this.options;
     const values = {
       numEnvs: o.numEnvs,
@@ -273,6 +274,7 @@ export class Trainer {
       normalizeAdvantages: o.normalizeAdvantages,
       baseline: BASELINE_CODES[o.baseline],
       deterministic,
+      evaluating,
       importanceKind: IMPORTANCE_CODES[o.offPolicy.importance],
       importanceClip: o.offPolicy.importanceClip,
       importanceSelfNormalize: o.offPolicy.importanceSelfNormalize,
@@ -419,7 +421,7 @@ export class Trainer {
     const slot = await this.statsReader.reserve();
     if (this.destroyed || this.lostMessage !== undefined) slot.release();
     this.assertUsable();
-    this.writeConfig(options.deterministic ?? false);
+    this.writeConfig(options.deterministic ?? false, true);
     const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
     encoder.clearBuffer(this.buffers.stats as GPUBuffer);
     const target = singlePassTarget(encoder, this.kernels, this.bindGroups, 'evaluation');

@@ -84,6 +84,8 @@ export function writeConfig(
     importanceKind?: number;
     importanceClip?: number;
     importanceSelfNormalize?: boolean;
+    /** An evaluation rollout: the rollout keeps no activations (no backward pass reads them). */
+    evaluating?: boolean;
   },
 ): void {
   const data = new ArrayBuffer(CONFIG_BYTES);
@@ -104,5 +106,6 @@ export function writeConfig(
   u32[12] = values.importanceKind ?? 0;
   f32[13] = values.importanceClip ?? 0;
   u32[14] = values.importanceSelfNormalize ? 1 : 0;
+  u32[15] = values.evaluating ? 1 : 0;
   device.queue.writeBuffer(buffer, 0, data);
 }
