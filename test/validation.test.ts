@@ -53,6 +53,14 @@ describe('option validation', () => {
     );
   });
 
+  it('refuses more environments than one backward dispatch can cover', async () => {
+    const device = await testDevice();
+    const groups = device.limits.maxComputeWorkgroupsPerDimension;
+    const error = await createTrainer({ device, numEnvs: groups + 1, envsPerGroup: 1, horizon: 2 }).catch((e) => e);
+    expect(error.field).toBe('numEnvs');
+    expect(error.message).toMatch(new RegExp(`must be at most ${groups} with envsPerGroup 1 .*got ${groups + 1}`));
+  });
+
   it('refuses more environments than the device can hold', async () => {
     const device = await testDevice();
     const error = await createTrainer({ device, numEnvs: 4_000_000 }).catch((e) => e);

@@ -27,6 +27,7 @@ import {
   storeActivations,
   type TrainerBindGroups,
   type TrainerKernels,
+  WORKGROUP_SIZE,
 } from './trainerKernels.js';
 
 /** One iteration's statistics: the fields of the CLI's --json lines. */
@@ -168,6 +169,19 @@ export class Trainer {
         options.tiledBackward,
       );
       const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
+      // One backward workgroup per envsPerGroup trajectories (every kept batch's, when replaying) and one rollout
+      // invocation per environment or pair, each dispatch within the device's workgroups per dimension.
+      const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+      const maxDispatchEnvs = Math.min(
+        Math.floor((maxGroups * options.envsPerGroup) / (offPolicy?.reuse ?? 1)),
+        maxGroups * WORKGROUP_SIZE,
+      );
+      if (options.numEnvs > maxDispatchEnvs) {
+        throw invalidOption(
+          'numEnvs',
+          `must be at most ${maxDispatchEnvs} with envsPerGroup ${options.envsPerGroup}${offPolicy ? ` and reuse ${offPolicy.reuse}` : ''} (one backward workgroup per envsPerGroup trajectories, at most ${maxGroups} per dispatch on this device), got ${options.numEnvs}`,
+        );
+      }
       const store = storeActivations(options.storeActivations, {
         isFallback: acquired.isFallback,
         stored4: layout.stored4,
