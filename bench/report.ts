@@ -118,6 +118,7 @@ export function printScaling(title: string, rows: ScalingRow[], key: (r: Scaling
       'backward GFLOP/s',
       ...(ceilingGflops ? ['ceiling GFLOP/s', 'rollout % ceiling', 'backward % ceiling'] : []),
       'B/env',
+      'rows kept',
       'top kernels',
     ],
     ...rows.map((r) => [
@@ -136,6 +137,7 @@ export function printScaling(title: string, rows: ScalingRow[], key: (r: Scaling
           ]
         : []),
       r.bytesPerEnv,
+      r.kernelShape.storeActivations ? 'yes' : 'no',
       [...r.kernels]
         .sort((a, b) => b.milliseconds - a.milliseconds)
         .slice(0, 3)

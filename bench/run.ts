@@ -54,8 +54,10 @@ async function attempt<T>(what: string, measure: () => Promise<T>): Promise<T | 
 const progress = (message: string) =>
   console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
-// Dawn toggles for every WebGPU device of the run: Node's (read by src/gpu/device.ts) and Chromium's pages.
-const dawnToggles = o.noRobustness ? ['disable_robustness'] : [];
+// Dawn toggles for every WebGPU device of the run: Node's (read by src/gpu/device.ts) and Chromium's pages; any
+// already set in WEBGPU_REINFORCE_DAWN_TOGGLES count too, so that the run says what it ran with.
+const inherited = process.env.WEBGPU_REINFORCE_DAWN_TOGGLES?.split(',').map((name) => name.trim()) ?? [];
+const dawnToggles = [...new Set([...inherited.filter((name) => name !== ''), ...(o.noRobustness ? ['disable_robustness'] : [])])];
 if (dawnToggles.length > 0) process.env.WEBGPU_REINFORCE_DAWN_TOGGLES = dawnToggles.join(',');
 
 // ---- ceiling -------------------------------------------------------------------------------------------------
@@ -153,7 +155,9 @@ if (o.sections.includes('learn')) {
 // ---- report -----------------------------------------------------------------------------------------------------
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, node ${process.version}`;
 const workloads = summaryWorkloads(compareRows, HIDDEN, o.slice);
-console.log(`\nadapter: ${adapterName}${o.noRobustness ? ' (robustness off)' : ''}\nmachine: ${machine}`);
+console.log(
+  `\nadapter: ${adapterName}${dawnToggles.length ? ` (Dawn toggles: ${dawnToggles.join(', ')})` : ''}\nmachine: ${machine}`,
+);
 if (ceiling.node || ceiling.chromium) printCeiling(ceiling, o.ceilingSize, o.reps);
 if (compareRows.length > 0) {
   const first = compareRows[0] as CompareRow;
@@ -187,7 +191,7 @@ const adapterSlug =
     .slice(0, 2)
     .join('-')
     .replace(/[^\w-]/g, '') || 'adapter';
-const stem = `${o.out}/${date.slice(0, 10)}-${adapterSlug}${o.quick ? '-quick' : ''}${o.noRobustness ? '-no-robustness' : ''}`;
+const stem = `${o.out}/${date.slice(0, 10)}-${adapterSlug}${o.quick ? '-quick' : ''}${dawnToggles.includes('disable_robustness') ? '-no-robustness' : ''}`;
 let base = stem;
 for (let n = 2; existsSync(`${base}.json`); n++) base = `${stem}-${n}`; // never overwrite an earlier run's figures
 const result = {

@@ -3,7 +3,7 @@
 import { measureEngine } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { benchPolicy } from './policies.js';
-import { backwardFlops, type EngineMeasure, forwardFlops, hiddenName, type Workload } from './workload.js';
+import { backwardFlops, type EngineMeasure, forwardFlops, hiddenName, type KernelShape, type Workload } from './workload.js';
 
 export interface ScalingRow {
   numEnvs: number;
@@ -22,6 +22,8 @@ export interface ScalingRow {
   /** The ceiling re-measured right after this row (this machine drifts within a run); undefined without one. */
   ceilingGflops: number | undefined;
   bytesPerEnv: number;
+  /** How the trainer shaped its kernels for this row (storeActivations' default depends on N and the horizon). */
+  kernelShape: KernelShape;
 }
 
 export interface ScalingResult {
@@ -51,6 +53,7 @@ function scalingRow(w: Workload, origin: string, m: EngineMeasure, ceilingGflops
     backwardGflops: (steps * backwardFlops(w.hidden, m.kernelShape.storeActivations)) / (ms('backwardGradient') / 1000) / 1e9,
     ceilingGflops,
     bytesPerEnv: m.bytesPerEnv,
+    kernelShape: m.kernelShape,
   };
 }
 

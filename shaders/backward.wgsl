@@ -3,8 +3,9 @@
 // (the ascent direction), or, with TRAJECTORY_GRAD_SQ, each trajectory's ||g(tau_i)||^2 (common/weightGradient.wgsl
 // walks the samples, tile by tile, and accumulates the weight gradient).
 //
-// Per tile, here, each of the first BACKWARD_TILE / SAMPLES_PER_INVOCATION invocations recomputes its samples'
-// forward passes (SAMPLES_PER_INVOCATION consecutive samples, 1 or 2) and backpropagates
+// Per tile, here, each of the first BACKWARD_TILE / SAMPLES_PER_INVOCATION invocations runs its samples' forward
+// passes (SAMPLES_PER_INVOCATION consecutive samples, 1 or 2; with USE_STORED_ACTIVATIONS only the first and the
+// output layer, the hidden rows between read from the rollout's) and backpropagates
 //     delta_L = w * d log pi(a|s) / d z_L (the head's policyGradient),
 //     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // in private arrays; then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory for

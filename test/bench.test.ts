@@ -92,7 +92,7 @@ describe('bench FLOP counts', () => {
 });
 
 describe('npm run bench -- --no-robustness', () => {
-  it("runs every WebGPU device without Dawn's bounds clamping and says so in the summary", () => {
+  it('labels its summary with the Dawn toggle it set for every WebGPU device (the engine runs with it)', () => {
     const args = ['--json', '--no-robustness', '--sections', 'compare', '--envs', '32', '--slice', '5', '--peers', 'cpu-ts'];
     const summary = JSON.parse(runBench(args).lastLine);
     expect(summary.dawnToggles).toEqual(['disable_robustness']);
@@ -118,7 +118,10 @@ describe('npm run bench -- --sections ceiling,scaling', () => {
     expect(ceiling.node?.gflops).toBeGreaterThan(0);
     const rows = [...scaling.envs, ...scaling.widths];
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row.ceilingGflops).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.ceilingGflops).toBeGreaterThan(0);
+      expect(typeof row.kernelShape.storeActivations).toBe('boolean');
+    }
   });
 });
 

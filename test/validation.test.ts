@@ -39,7 +39,7 @@ describe('option validation', () => {
     });
   }
 
-  it('keeps hidden activations by default on a software adapter while they take at most 1 GiB', async () => {
+  it('keeps hidden activations by default on a software adapter while they take at most 256 MiB', async () => {
     const { storeActivations, STORED_ACTIVATIONS_DEFAULT_BYTES } = await import('../src/algo/trainerKernels.js');
     const facts = { isFallback: true, stored4: 16, tiled: false, offPolicy: false, bytes: 1e8, maxBytes: 2 ** 31 };
     expect(storeActivations(undefined, facts)).toBe(true);

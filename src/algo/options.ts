@@ -64,7 +64,7 @@ export interface TrainerOptions {
   /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
    *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).
    *  Needs at least two hidden layers, tiledBackward false and on-policy training. Default: on a software (CPU)
-   *  adapter, where compute is scarce and memory the host's, when the rows take at most 1 GiB; off on a GPU. */
+   *  adapter, where compute is scarce and memory the host's, when the rows take at most 256 MiB; off on a GPU. */
   storeActivations?: boolean;
   /** Gaussian policies: initial log standard deviation of every action component. Default 0. */
   logStd?: number;

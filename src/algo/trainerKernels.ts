@@ -74,13 +74,13 @@ export function subgroupWeightSharing(
 }
 
 /** The most memory the kept activations take when storeActivations is left to its default. */
-export const STORED_ACTIVATIONS_DEFAULT_BYTES = 2 ** 30;
+export const STORED_ACTIVATIONS_DEFAULT_BYTES = 2 ** 28;
 
 /**
  * Whether the rollout keeps the hidden rows the backward pass would recompute (rollout.wgsl STORE_ACTIVATIONS,
  * backward.wgsl USE_STORED_ACTIVATIONS). On SwiftShader the recomputed hidden-to-hidden product was about a fifth
  * of the backward pass (N 1024, 64x64), so a software adapter keeps them by default while they take at most
- * STORED_ACTIVATIONS_DEFAULT_BYTES; a GPU recomputes (its memory is scarcer than its arithmetic; not timed there).
+ * STORED_ACTIVATIONS_DEFAULT_BYTES (256 MiB: the host's memory, but perhaps a browser tab's); a GPU recomputes (its memory is scarcer than its arithmetic; not timed there).
  * `requested` true is refused, naming the reason, where the rows cannot be used.
  */
 export function storeActivations(
@@ -93,7 +93,7 @@ export function storeActivations(
       : facts.tiled
         ? 'tiledBackward false'
         : facts.offPolicy
-          ? "on-policy training (offPolicy reuse 1 and epochs 1): replayed batches need the current parameters' activations"
+          ? "on-policy training (reuse 1 and epochs 1): replayed batches need the current parameters' activations"
           : facts.bytes > facts.maxBytes
             ? `rows that fit one buffer: ${facts.bytes} bytes at this numEnvs and horizon, the device allows ${facts.maxBytes}`
             : undefined;

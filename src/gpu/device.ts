@@ -76,7 +76,7 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
 /**
  * Dawn's instance flags in Node for WEBGPU_REINFORCE_DAWN_TOGGLES, a comma-separated list of Dawn toggle names
  * (e.g. "disable_robustness", which drops the shaders' bounds clamping: the benchmark's --no-robustness measures
- * what it costs). Dawn ignores names it does not know, so only lowercase toggle-shaped names pass.
+ * what it costs). Only the form is checked (lowercase, digits, _): Dawn silently ignores a name it does not know.
  */
 export function dawnToggleFlags(toggles: string | undefined): string[] {
   if (!toggles) return [];
