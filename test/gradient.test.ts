@@ -79,7 +79,15 @@ const cases: GradientCase[] = [
     samplesPerInvocation: 1 as const,
     storeActivations: false,
   },
-  { env: 'pendulum', hidden: [16, 12, 8], activation: 'tanh' as const, baseline: 'mean' as const, numEnvs: 26 },
+  // Kept rows asked for, so that a GPU runs them too (pairs here, one sample per invocation in the relu case below).
+  {
+    env: 'pendulum',
+    hidden: [16, 12, 8],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 26,
+    storeActivations: true,
+  },
   // 7 trajectories per backward workgroup: the binary search for each sample's trajectory over a non-power of two.
   {
     env: 'cartpole',
