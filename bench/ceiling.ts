@@ -2,6 +2,8 @@
 // staged through workgroup memory; shaders/bench/matmulRegisters.wgsl, registers only) on the same adapter, in the
 // same run, so the heavy kernels' achieved GFLOP/s can be read against what the adapter does on the friendliest
 // dense work. Runs in Node and in the browser.
+
+import { maxStorageBytes } from '../src/algo/trainerBuffers.js';
 import { Kernel } from '../src/gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../src/gpu/ownedBuffers.js';
 import { readBuffer } from '../src/gpu/readback.js';
@@ -44,7 +46,7 @@ export async function createMatmul(
   if (m % 64 || n % 64 || k % 16 || m <= 0 || n <= 0 || k <= 0)
     throw new RangeError(`matmul: m and n must be positive multiples of 64, k of 16 (got ${m} x ${n} x ${k})`);
   const largest = Math.max(m * k, k * n, m * n) * 4;
-  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const limit = maxStorageBytes(device);
   if (largest > limit)
     throw new RangeError(`matmul: ${m} x ${n} x ${k} needs ${largest}-byte buffers; this device allows ${limit}`);
   const kernel = await Kernel.create(device, {

@@ -22,6 +22,7 @@
 // Flags and their checks: bench/options.ts; the printed tables and the chart: bench/report.ts.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dawnToggleNames } from '../src/gpu/device.js';
 import { initialPolicy, requestDevice } from '../src/index.js';
 import { type AbResult, interleavedAb } from './ab.js';
 import type { BrowserSession } from './browserSession.js';
@@ -56,8 +57,8 @@ const progress = (message: string) =>
 
 // Dawn toggles for every WebGPU device of the run: Node's (read by src/gpu/device.ts) and Chromium's pages; any
 // already set in WEBGPU_REINFORCE_DAWN_TOGGLES count too, so that the run says what it ran with.
-const inherited = process.env.WEBGPU_REINFORCE_DAWN_TOGGLES?.split(',').map((name) => name.trim()) ?? [];
-const dawnToggles = [...new Set([...inherited.filter((name) => name !== ''), ...(o.noRobustness ? ['disable_robustness'] : [])])];
+const inherited = dawnToggleNames(process.env.WEBGPU_REINFORCE_DAWN_TOGGLES);
+const dawnToggles = [...new Set([...inherited, ...(o.noRobustness ? ['disable_robustness'] : [])])];
 if (dawnToggles.length > 0) process.env.WEBGPU_REINFORCE_DAWN_TOGGLES = dawnToggles.join(',');
 
 // ---- ceiling -------------------------------------------------------------------------------------------------

@@ -42,37 +42,24 @@ fn loadStoredRows(sample: u32, rows: ptr<private, array<vec4f, ACT4_TOTAL>>) {
   }
 }
 
-// The forward pass of one sample into `activations`.
+// The forward pass of one sample into `activations`: whole, or with the kept rows, the first layer, the rows read
+// and the output layer.
 fn forward(sample: u32) {
-  if (!USE_STORED_ACTIVATIONS) {
-    mlpForward(loadObservation(sample));
-    return;
+  mlpForwardTo(loadObservation(sample), select(LAYER_COUNT, 1u, USE_STORED_ACTIVATIONS));
+  if (USE_STORED_ACTIVATIONS) {
+    loadStoredRows(sample, &activations);
+    mlpLayers(LAYER_COUNT - 1u, LAYER_COUNT);
   }
-  let observation = loadObservation(sample);
-  for (var k = 0u; k < OBS4; k++) {
-    activations[k] = observation[k];
-  }
-  mlpLayers(0u, 1u);
-  loadStoredRows(sample, &activations);
-  mlpLayers(LAYER_COUNT - 1u, LAYER_COUNT);
 }
 
 // forward for two samples, into `activations` and `activationsB`.
 fn forwardPair(sample: u32, sampleB: u32) {
-  if (!USE_STORED_ACTIVATIONS) {
-    mlpForwardPair(loadObservation(sample), loadObservation(sampleB));
-    return;
+  mlpForwardPairTo(loadObservation(sample), loadObservation(sampleB), select(LAYER_COUNT, 1u, USE_STORED_ACTIVATIONS));
+  if (USE_STORED_ACTIVATIONS) {
+    loadStoredRows(sample, &activations);
+    loadStoredRows(sampleB, &activationsB);
+    mlpLayersPair(LAYER_COUNT - 1u, LAYER_COUNT);
   }
-  let observation = loadObservation(sample);
-  let observationB = loadObservation(sampleB);
-  for (var k = 0u; k < OBS4; k++) {
-    activations[k] = observation[k];
-    activationsB[k] = observationB[k];
-  }
-  mlpLayersPair(0u, 1u);
-  loadStoredRows(sample, &activations);
-  loadStoredRows(sampleB, &activationsB);
-  mlpLayersPair(LAYER_COUNT - 1u, LAYER_COUNT);
 }
 
 fn loadObservation(sample: u32) -> array<vec4f, OBS4> {

@@ -280,9 +280,16 @@ describe('kept hidden activations (storeActivations)', () => {
   it('are what the backward pass reads: replacing them changes the gradient, restoring them restores it', async () => {
     const device = await testDevice();
     // lr 1e-12: the Adam step is far below float32 resolution, so the parameters that sampled the rows stay.
-    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 32, hidden: [16, 8], seed, lr: 1e-12 });
+    const trainer = await createTrainer({
+      device,
+      env: 'cartpole',
+      numEnvs: 32,
+      hidden: [16, 8],
+      seed,
+      lr: 1e-12,
+      storeActivations: true,
+    });
     trainers.push(trainer);
-    if (!trainer.storeActivations) return; // not the default on a GPU: the cases above cover it where it is asked for
     await trainer.step();
     const partials = Math.ceil(32 / trainer.options.envsPerGroup);
     const backward = async () => {
@@ -299,9 +306,8 @@ describe('kept hidden activations (storeActivations)', () => {
 
   it('are kept by training rollouts only: an evaluation writes none', async () => {
     const device = await testDevice();
-    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 8, hidden: [16, 8], seed });
+    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 8, hidden: [16, 8], seed, storeActivations: true });
     trainers.push(trainer);
-    if (!trainer.storeActivations) return;
     const bytes = (await trainer.readRaw('storedActivations')).byteLength;
     trainer.writeRaw('storedActivations', nanFilled(bytes));
     await trainer.evaluate();

@@ -34,10 +34,15 @@ fn weightBlock(first: u32, in4: u32) -> mat4x4f {
 }
 
 fn mlpForward(observation: array<vec4f, OBS4>) {
+  mlpForwardTo(observation, LAYER_COUNT);
+}
+
+// The forward pass from the observation through layers 0..end-1.
+fn mlpForwardTo(observation: array<vec4f, OBS4>, end: u32) {
   for (var k = 0u; k < OBS4; k++) {
     activations[k] = observation[k];
   }
-  mlpLayers(0u, LAYER_COUNT);
+  mlpLayers(0u, end);
 }
 
 // Layers first..end-1 of the forward pass, from the input of layer `first` already in `activations`.

@@ -15,11 +15,16 @@
 var<private> activationsB: array<vec4f, ACT4_TOTAL>;
 
 fn mlpForwardPair(observation: array<vec4f, OBS4>, observationB: array<vec4f, OBS4>) {
+  mlpForwardPairTo(observation, observationB, LAYER_COUNT);
+}
+
+// mlpForwardTo (mlp.wgsl) for both samples: from the observations through layers 0..end-1.
+fn mlpForwardPairTo(observation: array<vec4f, OBS4>, observationB: array<vec4f, OBS4>, end: u32) {
   for (var k = 0u; k < OBS4; k++) {
     activations[k] = observation[k];
     activationsB[k] = observationB[k];
   }
-  mlpLayersPair(0u, LAYER_COUNT);
+  mlpLayersPair(0u, end);
 }
 
 // mlpLayers (mlp.wgsl) for both samples: layers first..end-1, each weight block loaded once for both.

@@ -16,7 +16,15 @@ import { type ResolvedOptions, resolveOptions, type TrainerOptions } from './opt
 import { type IterationProfile, PassTimer, timeOnClock } from './profile.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { Throughput } from './throughput.js';
-import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
+import {
+  bufferSizes,
+  createTrainerBuffers,
+  maxEnvsFor,
+  maxStorageBytes,
+  storedActivationBytes,
+  type TrainerBuffers,
+  writeConfig,
+} from './trainerBuffers.js';
 import {
   backwardShape,
   bindTrainerKernels,
@@ -187,8 +195,8 @@ export class Trainer {
         stored4: layout.stored4,
         tiled: backward.tiled,
         offPolicy: offPolicy !== undefined,
-        bytes: options.numEnvs * options.horizon * layout.stored4 * 16,
-        maxBytes: Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize),
+        bytes: storedActivationBytes({ numEnvs: options.numEnvs, horizon: options.horizon, stored4: layout.stored4 }),
+        maxBytes: maxStorageBytes(device),
       });
       const needed = kernelsNeeded(
         options.baseline,

@@ -20,6 +20,10 @@ export interface BufferSizes {
 }
 
 /** Bytes of each buffer: the biggest ones grow with numEnvs * horizon. */
+/** Bytes of the kept activation rows (storeActivations): stored4 vec4s per sample. */
+export const storedActivationBytes = (s: Pick<BufferSizes, 'numEnvs' | 'horizon' | 'stored4'>) =>
+  s.numEnvs * s.horizon * s.stored4 * 16;
+
 export function bufferSizes(s: BufferSizes): Record<string, number> {
   const samples = s.numEnvs * s.horizon;
   return {
@@ -29,7 +33,7 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     policySnapshot: s.param4 * 16,
     adamMoments: 2 * s.param4 * 16,
     observations: samples * s.obs4 * 16,
-    storedActivations: samples * s.stored4 * 16,
+    storedActivations: storedActivationBytes(s),
     actions: samples * s.actionWords * 4,
     rewards: samples * 4,
     logProbs: samples * 4,
@@ -45,9 +49,13 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
   };
 }
 
+/** The largest storage buffer the device lets one binding see. */
+export const maxStorageBytes = (device: GPUDevice) =>
+  Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+
 /** The largest numEnvs whose buffers fit the device's per-buffer limits. */
 export function maxEnvsFor(device: GPUDevice, layout: PolicyLayout, horizon: number): number {
-  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  const limit = maxStorageBytes(device);
   const obs4 = Math.ceil(layout.obsDim / 4);
   return Math.max(0, Math.floor(limit / (horizon * obs4 * 16)));
 }

@@ -79,8 +79,8 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
  * what it costs). Only the form is checked (lowercase, digits, _): Dawn silently ignores a name it does not know.
  */
 export function dawnToggleFlags(toggles: string | undefined): string[] {
-  if (!toggles) return [];
-  const names = toggles.split(',').map((name) => name.trim());
+  const names = dawnToggleNames(toggles);
+  if (names.length === 0) return [];
   const wrong = names.find((name) => !/^[a-z][a-z0-9_]*$/.test(name));
   if (wrong !== undefined)
     throw new ReinforceError(
@@ -88,6 +88,14 @@ export function dawnToggleFlags(toggles: string | undefined): string[] {
       `WEBGPU_REINFORCE_DAWN_TOGGLES must be comma-separated Dawn toggle names (lowercase, digits, _), got "${wrong}"`,
     );
   return [`enable-dawn-features=${names.join(',')}`];
+}
+
+/** The names in a comma-separated toggle list (WEBGPU_REINFORCE_DAWN_TOGGLES), blanks dropped. */
+export function dawnToggleNames(toggles: string | undefined): string[] {
+  return (toggles ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 function requiredLimits(adapter: GPUAdapter): Record<string, number> {
