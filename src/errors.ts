@@ -8,6 +8,7 @@ export type ReinforceErrorCode =
   | 'ENVIRONMENT'
   | 'BINDING'
   | 'GPU_VALIDATION'
+  | 'OUT_OF_MEMORY'
   | 'DESTROYED';
 
 export class ReinforceError extends Error {

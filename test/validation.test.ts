@@ -178,3 +178,39 @@ describe('device acquisition', () => {
     }
   });
 });
+
+describe('device memory', () => {
+  // No adapter here runs out of memory on demand, so the device reports it: every out-of-memory error scope popped
+  // while the trainer makes its buffers answers with an error, as a device that cannot hold them does.
+  function deviceOutOfMemory(device: GPUDevice): GPUDevice {
+    const filters: GPUErrorFilter[] = [];
+    return new Proxy(device, {
+      get(target, key) {
+        if (key === 'pushErrorScope')
+          return (filter: GPUErrorFilter) => {
+            filters.push(filter);
+            target.pushErrorScope(filter);
+          };
+        if (key === 'popErrorScope')
+          return async () => {
+            const error = await target.popErrorScope();
+            return filters.pop() === 'out-of-memory' ? { message: 'simulated: not enough memory' } : error;
+          };
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  it('refuses buffers the device cannot hold, naming numEnvs and the bytes, and keeps none of them', async () => {
+    const device = deviceOutOfMemory(await testDevice());
+    const { liveBuffers } = await import('../src/index.js');
+    const before = liveBuffers(device);
+    const error = await createTrainer({ device, numEnvs: 300, horizon: 40 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ReinforceError);
+    expect(error.code).toBe('OUT_OF_MEMORY');
+    expect(error.field).toBe('numEnvs');
+    expect(error.message).toMatch(/300 environments x horizon 40 \([0-9.]+ MiB\).*simulated: not enough memory/);
+    expect(liveBuffers(device)).toBe(before);
+  });
+});

@@ -229,7 +229,7 @@ export class Trainer {
       };
       const sizes = bufferSizes(sizing);
       const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
-      const buffers = createTrainerBuffers(device, { ...sizes, ...replaySizes });
+      const buffers = await createBuffersOrExplain(device, { ...sizes, ...replaySizes }, options);
       const replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
       const initial =
         options.policy ??
@@ -596,4 +596,27 @@ function deviceDescription(device: GPUDevice): Omit<AcquiredDevice, 'device'> {
 
 export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
   return Trainer.create(options);
+}
+
+/**
+ * The trainer's buffers, made inside an out-of-memory error scope: a device that cannot hold them fails here with
+ * an error naming numEnvs and the bytes asked for (and holds none of them), instead of at the first step or in the
+ * caller's uncaptured-error handler.
+ */
+async function createBuffersOrExplain(
+  device: GPUDevice,
+  sizes: Record<string, number>,
+  options: Pick<ResolvedOptions, 'numEnvs' | 'horizon'>,
+): Promise<TrainerBuffers> {
+  device.pushErrorScope('out-of-memory');
+  const buffers = createTrainerBuffers(device, sizes);
+  const outOfMemory = await device.popErrorScope();
+  if (!outOfMemory) return buffers;
+  for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
+  const mib = (Object.values(sizes).reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(1);
+  throw new ReinforceError(
+    'OUT_OF_MEMORY',
+    `numEnvs: the trainer's buffers for ${options.numEnvs} environments x horizon ${options.horizon} (${mib} MiB) do not fit in this device's memory (${outOfMemory.message}); use fewer environments or a shorter horizon`,
+    'numEnvs',
+  );
 }
