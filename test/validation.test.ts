@@ -212,5 +212,30 @@ describe('device memory', () => {
     expect(error.field).toBe('numEnvs');
     expect(error.message).toMatch(/300 environments x horizon 40 \([0-9.]+ MiB\).*simulated: not enough memory/);
     expect(liveBuffers(device)).toBe(before);
+    // The caller's device is left as it was: its error scopes balanced, a trainer made on it afterwards works.
+    const trainer = await createTrainer({ device: await testDevice(), numEnvs: 300, horizon: 40 });
+    await trainer.step();
+    trainer.destroy();
+  });
+
+  it("releases the buffers already made on the caller's device when a later part of createTrainer fails", async () => {
+    const real = await testDevice();
+    const device = new Proxy(real, {
+      get(target, key) {
+        if (key === 'createBindGroup')
+          return () => {
+            throw new Error('simulated: bind group refused');
+          };
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const { liveBuffers } = await import('../src/index.js');
+    const error = await createTrainer({ device, numEnvs: 64, horizon: 20 }).catch((e) => e);
+    expect(error.message).toMatch(/simulated: bind group refused/);
+    expect(liveBuffers(device)).toBe(0);
+    const trainer = await createTrainer({ device: real, numEnvs: 64, horizon: 20 });
+    await trainer.step();
+    trainer.destroy();
   });
 });

@@ -150,6 +150,9 @@ export class Trainer {
       : await requestDevice();
     const device = acquired.device;
     const ownsDevice = !userOptions.device;
+    let buffers: TrainerBuffers | undefined;
+    let replay: Replay | undefined;
+    let trainer: Trainer | undefined;
     try {
       const { env } = options;
       const layout = policyLayout(
@@ -229,8 +232,8 @@ export class Trainer {
       };
       const sizes = bufferSizes(sizing);
       const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
-      const buffers = await createBuffersOrExplain(device, { ...sizes, ...replaySizes }, options);
-      const replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
+      buffers = await createBuffersOrExplain(device, { ...sizes, ...replaySizes }, options);
+      replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
       const initial =
         options.policy ??
         initialPolicy({
@@ -243,38 +246,45 @@ export class Trainer {
           logStd: options.logStd,
         });
       device.pushErrorScope('validation');
-      const trainer = new Trainer({
-        device,
-        ownsDevice,
-        adapterName: acquired.adapterName,
-        isFallback: acquired.isFallback,
-        options,
-        layout,
-        partialCount,
-        samplesPerInvocation: backward.samplesPerInvocation,
-        subgroupWeightSharing: backward.subgroupWeightSharing,
-        tiledBackward: backward.tiled,
-        storeActivations: store,
-        buffers,
-        kernels,
-        replay,
-        replayBytes: Object.values(replaySizes).reduce((a, b) => a + b, 0),
-        initial,
-        startTime,
-      });
-      trainer.writeConfig(false);
-      device.queue.writeBuffer(
-        buffers.policyParams as GPUBuffer,
-        0,
-        packParameters(layout, initial.layers, initial.logStd) as Float32Array<ArrayBuffer>,
-      );
-      const validation = await device.popErrorScope();
-      if (validation) {
-        trainer.destroy();
-        throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
+      let validation: GPUError | null;
+      try {
+        trainer = new Trainer({
+          device,
+          ownsDevice,
+          adapterName: acquired.adapterName,
+          isFallback: acquired.isFallback,
+          options,
+          layout,
+          partialCount,
+          samplesPerInvocation: backward.samplesPerInvocation,
+          subgroupWeightSharing: backward.subgroupWeightSharing,
+          tiledBackward: backward.tiled,
+          storeActivations: store,
+          buffers,
+          kernels,
+          replay,
+          replayBytes: Object.values(replaySizes).reduce((a, b) => a + b, 0),
+          initial,
+          startTime,
+        });
+        trainer.writeConfig(false);
+        device.queue.writeBuffer(
+          buffers.policyParams as GPUBuffer,
+          0,
+          packParameters(layout, initial.layers, initial.logStd) as Float32Array<ArrayBuffer>,
+        );
+      } finally {
+        validation = await device.popErrorScope();
       }
+      if (validation) throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
       return trainer;
     } catch (error) {
+      // Nothing made here outlives a failure, on the caller's device too.
+      if (trainer) trainer.destroy();
+      else {
+        replay?.destroy();
+        for (const buffer of Object.values(buffers ?? {})) releaseBuffer(device, buffer);
+      }
       if (ownsDevice) device.destroy();
       throw error;
     }
@@ -609,8 +619,13 @@ async function createBuffersOrExplain(
   options: Pick<ResolvedOptions, 'numEnvs' | 'horizon'>,
 ): Promise<TrainerBuffers> {
   device.pushErrorScope('out-of-memory');
-  const buffers = createTrainerBuffers(device, sizes);
-  const outOfMemory = await device.popErrorScope();
+  let buffers: TrainerBuffers;
+  let outOfMemory: GPUError | null;
+  try {
+    buffers = createTrainerBuffers(device, sizes);
+  } finally {
+    outOfMemory = await device.popErrorScope();
+  }
   if (!outOfMemory) return buffers;
   for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
   const mib = (Object.values(sizes).reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(1);
