@@ -82,7 +82,7 @@ fn layerBlockStart(layer: u32) -> u32 {
   return start;
 }
 
-// The first slot j of invocation lid whose block (lid + j * BACKWARD_THREADS) is at or after block `block`.
+// The first slot j of invocation lid whose block (lid + j * BACKWARD_THREADS) is at or after block `blockIndex`.
 fn firstSlotAtOrAfter(lid: u32, blockIndex: u32) -> u32 {
   return select(0u, (blockIndex - lid + BACKWARD_THREADS - 1u) / BACKWARD_THREADS, blockIndex > lid);
 }
@@ -93,8 +93,8 @@ fn stageAt(s: u32, row: u32) -> u32 { return s * STAGE_ROW4 + row; }
 // Adds the staged tile's first `count` samples of one layer to every block of that layer this invocation owns.
 // Only the slots that hold this layer's blocks are visited: a CPU adapter runs a loop body for a SIMD group while
 // any of its lanes is active and an `if` whether or not one is, so skipping the other layers' slots inside the loop
-// cost each group a pass through both sample loops per skipped slot (SwiftShader, 64x64: the backward kernel
-// 0.93x its time at N 1024 and 0.95x at N 4096 without them, geometric means of in-process alternations).
+// cost each group a pass through both sample loops per skipped slot (SwiftShader, 64x64, N 1024: the backward
+// kernel 0.93x its time without them, geometric mean of 16 in-process alternations, 12 of them faster).
 fn accumulateLayer(layer: u32, count: u32) {
   let inputRow = stagedInputRow(layer);
   let deltaRow = stagedDeltaRow(layer);
