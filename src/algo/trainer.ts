@@ -232,8 +232,6 @@ export class Trainer {
       };
       const sizes = bufferSizes(sizing);
       const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
-      buffers = await createBuffersOrExplain(device, { ...sizes, ...replaySizes }, options);
-      replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
       const initial =
         options.policy ??
         initialPolicy({
@@ -245,9 +243,16 @@ export class Trainer {
           seed: options.seed,
           logStd: options.logStd,
         });
+      // Everything the trainer allocates is made inside an out-of-memory scope and a validation scope, so that a
+      // device that cannot hold it, or refuses it, fails here with an error of the library's, not at the first
+      // step or in the caller's uncaptured-error handler.
+      device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');
       let validation: GPUError | null;
+      let outOfMemory: GPUError | null;
       try {
+        buffers = createTrainerBuffers(device, { ...sizes, ...replaySizes });
+        replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
         trainer = new Trainer({
           device,
           ownsDevice,
@@ -275,7 +280,9 @@ export class Trainer {
         );
       } finally {
         validation = await device.popErrorScope();
+        outOfMemory = await device.popErrorScope();
       }
+      if (outOfMemory) throw outOfMemoryError(outOfMemory, { ...sizes, ...replaySizes }, options);
       if (validation) throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
       return trainer;
     } catch (error) {
@@ -608,30 +615,16 @@ export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
   return Trainer.create(options);
 }
 
-/**
- * The trainer's buffers, made inside an out-of-memory error scope: a device that cannot hold them fails here with
- * an error naming numEnvs and the bytes asked for (and holds none of them), instead of at the first step or in the
- * caller's uncaptured-error handler.
- */
-async function createBuffersOrExplain(
-  device: GPUDevice,
+/** A device that could not hold the trainer: what was asked for, in terms of the options that size it. */
+function outOfMemoryError(
+  error: GPUError,
   sizes: Record<string, number>,
   options: Pick<ResolvedOptions, 'numEnvs' | 'horizon'>,
-): Promise<TrainerBuffers> {
-  device.pushErrorScope('out-of-memory');
-  let buffers: TrainerBuffers;
-  let outOfMemory: GPUError | null;
-  try {
-    buffers = createTrainerBuffers(device, sizes);
-  } finally {
-    outOfMemory = await device.popErrorScope();
-  }
-  if (!outOfMemory) return buffers;
-  for (const buffer of Object.values(buffers)) releaseBuffer(device, buffer);
+): ReinforceError {
   const mib = (Object.values(sizes).reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(1);
-  throw new ReinforceError(
+  return new ReinforceError(
     'OUT_OF_MEMORY',
-    `numEnvs: the trainer's buffers for ${options.numEnvs} environments x horizon ${options.horizon} (${mib} MiB) do not fit in this device's memory (${outOfMemory.message}); use fewer environments or a shorter horizon`,
+    `numEnvs: the trainer's buffers for ${options.numEnvs} environments x horizon ${options.horizon} (${mib} MiB) do not fit in this device's memory (${error.message}); use fewer environments or a shorter horizon`,
     'numEnvs',
   );
 }
