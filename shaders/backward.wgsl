@@ -156,7 +156,7 @@ fn accumulateTile(lid: u32, count: u32) {
       }
     }
     workgroupBarrier();
-    accumulateLayer(layer, count);
+    accumulateLayer(lid, layer, count);
   }
 }
 

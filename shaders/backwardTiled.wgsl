@@ -136,7 +136,7 @@ fn runTile(lid: u32, firstEnv: u32, tileStart: u32, segmentEnd: u32, count: u32)
   workgroupBarrier();
   for (var above = LAYER_COUNT; above > 0u; above--) {
     let layer = above - 1u;
-    accumulateLayer(layer, count);
+    accumulateLayer(lid, layer, count);
     if (layer > 0u) {
       workgroupBarrier(); // h_layer is read
       deltaLayer(lid, layer, groups);

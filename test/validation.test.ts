@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../src/gpu/kernel.js';
 import { composeShader, composeSource, originOf } from '../src/gpu/shaderSource.js';
-import { createTrainer, ReinforceError } from '../src/index.js';
+import { createTrainer, liveBuffers, ReinforceError } from '../src/index.js';
 import { initialPolicy, validatePolicy } from '../src/policy/policyFile.js';
 import { testDevice } from './helpers/gpu.js';
 
@@ -180,31 +180,35 @@ describe('device acquisition', () => {
 });
 
 describe('device memory', () => {
-  // No adapter here runs out of memory on demand, so the device reports it: every out-of-memory error scope popped
-  // while the trainer makes its buffers answers with an error, as a device that cannot hold them does.
-  function deviceOutOfMemory(device: GPUDevice): GPUDevice {
-    const filters: GPUErrorFilter[] = [];
+  // `device` with some of its members replaced (every other method still called on the real device).
+  function deviceWith(device: GPUDevice, overrides: Record<string, unknown>): GPUDevice {
     return new Proxy(device, {
       get(target, key) {
-        if (key === 'pushErrorScope')
-          return (filter: GPUErrorFilter) => {
-            filters.push(filter);
-            target.pushErrorScope(filter);
-          };
-        if (key === 'popErrorScope')
-          return async () => {
-            const error = await target.popErrorScope();
-            return filters.pop() === 'out-of-memory' ? { message: 'simulated: not enough memory' } : error;
-          };
+        if (typeof key === 'string' && key in overrides) return overrides[key];
         const value = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
   }
 
+  // No adapter here runs out of memory on demand, so the device reports it: every out-of-memory error scope popped
+  // while the trainer makes its buffers answers with an error, as a device that cannot hold them does.
+  function deviceOutOfMemory(device: GPUDevice): GPUDevice {
+    const filters: GPUErrorFilter[] = [];
+    return deviceWith(device, {
+      pushErrorScope: (filter: GPUErrorFilter) => {
+        filters.push(filter);
+        device.pushErrorScope(filter);
+      },
+      popErrorScope: async () => {
+        const error = await device.popErrorScope();
+        return filters.pop() === 'out-of-memory' ? { message: 'simulated: not enough memory' } : error;
+      },
+    });
+  }
+
   it('refuses buffers the device cannot hold, naming numEnvs and the bytes, and keeps none of them', async () => {
     const device = deviceOutOfMemory(await testDevice());
-    const { liveBuffers } = await import('../src/index.js');
     const before = liveBuffers(device);
     const error = await createTrainer({ device, numEnvs: 300, horizon: 40 }).catch((e) => e);
     expect(error).toBeInstanceOf(ReinforceError);
@@ -220,17 +224,11 @@ describe('device memory', () => {
 
   it("releases the buffers already made on the caller's device when a later part of createTrainer fails", async () => {
     const real = await testDevice();
-    const device = new Proxy(real, {
-      get(target, key) {
-        if (key === 'createBindGroup')
-          return () => {
-            throw new Error('simulated: bind group refused');
-          };
-        const value = Reflect.get(target, key, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+    const device = deviceWith(real, {
+      createBindGroup: () => {
+        throw new Error('simulated: bind group refused');
       },
     });
-    const { liveBuffers } = await import('../src/index.js');
     const error = await createTrainer({ device, numEnvs: 64, horizon: 20 }).catch((e) => e);
     expect(error.message).toMatch(/simulated: bind group refused/);
     expect(liveBuffers(device)).toBe(0);

@@ -40,40 +40,34 @@ var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
 var<workgroup> gradSqScratch: array<f32, BACKWARD_THREADS>;
 
 var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
-var<private> blockLid: u32; // this invocation's index in the workgroup: its blocks are blockLid + j * BACKWARD_THREADS
 var<private> blockLayer: array<u32, BLOCKS_PER_INVOCATION>;
 var<private> blockRow4: array<u32, BLOCKS_PER_INVOCATION>;   // which 4 output rows
 var<private> blockColumn: array<u32, BLOCKS_PER_INVOCATION>; // input vec4 column; NO_SLOT for a bias block
 
-// Blocks per layer: out4 * in4 weight blocks (row4-major), then LAYER_GRAD_OUT4 bias blocks.
+// Blocks are numbered layer by layer from layerBlockStart(layer): out4 * in4 weight blocks (row4-major), then
+// LAYER_GRAD_OUT4 bias blocks. Invocation lid owns blocks lid + j * BACKWARD_THREADS (slot j).
 fn decodeBlocks(lid: u32) {
-  blockLid = lid;
   for (var j = 0u; j < BLOCKS_PER_INVOCATION; j++) {
-    var k = lid + j * BACKWARD_THREADS;
+    let k = lid + j * BACKWARD_THREADS;
     blockLayer[j] = NO_SLOT;
     for (var r = 0u; r < 4u; r++) {
       accumulators[4u * j + r] = vec4f(0.0);
     }
     for (var layer = 0u; layer < LAYER_COUNT; layer++) {
-      let in4 = LAYER_IN4[layer];
-      let out4 = LAYER_OUT4[layer];
-      let biasRows4 = LAYER_GRAD_OUT4[layer];
-      if (blockLayer[j] == NO_SLOT && k < out4 * in4) {
+      let start = layerBlockStart(layer);
+      if (k >= start && k < layerBlockStart(layer + 1u)) {
+        let i = k - start;
+        let in4 = LAYER_IN4[layer];
+        let weights = LAYER_OUT4[layer] * in4;
         blockLayer[j] = layer;
-        blockRow4[j] = k / in4;
-        blockColumn[j] = k % in4;
-      } else if (blockLayer[j] == NO_SLOT && k < out4 * in4 + biasRows4) {
-        blockLayer[j] = layer;
-        blockRow4[j] = k - out4 * in4;
-        blockColumn[j] = NO_SLOT;
-      } else if (blockLayer[j] == NO_SLOT) {
-        k -= out4 * in4 + biasRows4;
+        blockRow4[j] = select(i - weights, i / in4, i < weights);
+        blockColumn[j] = select(NO_SLOT, i % in4, i < weights);
       }
     }
   }
 }
 
-// The index of layer `layer`'s first block (blocks are numbered layer by layer, as decodeBlocks does).
+// The index of layer `layer`'s first block.
 fn layerBlockStart(layer: u32) -> u32 {
   var start = 0u;
   for (var l = 0u; l < layer; l++) {
@@ -95,11 +89,11 @@ fn stageAt(s: u32, row: u32) -> u32 { return s * STAGE_ROW4 + row; }
 // any of its lanes is active and an `if` whether or not one is, so skipping the other layers' slots inside the loop
 // cost each group a pass through both sample loops per skipped slot (SwiftShader, 64x64, N 1024: the backward
 // kernel 0.93x its time without them, geometric mean of 16 in-process alternations, 12 of them faster).
-fn accumulateLayer(layer: u32, count: u32) {
+fn accumulateLayer(lid: u32, layer: u32, count: u32) {
   let inputRow = stagedInputRow(layer);
   let deltaRow = stagedDeltaRow(layer);
-  let slotFirst = firstSlotAtOrAfter(blockLid, layerBlockStart(layer));
-  let slotEnd = min(firstSlotAtOrAfter(blockLid, layerBlockStart(layer + 1u)), BLOCKS_PER_INVOCATION);
+  let slotFirst = firstSlotAtOrAfter(lid, layerBlockStart(layer));
+  let slotEnd = min(firstSlotAtOrAfter(lid, layerBlockStart(layer + 1u)), BLOCKS_PER_INVOCATION);
   for (var j = slotFirst; j < slotEnd; j++) {
     let row4 = deltaRow + blockRow4[j];
     if (blockColumn[j] == NO_SLOT) {

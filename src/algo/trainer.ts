@@ -232,6 +232,7 @@ export class Trainer {
       };
       const sizes = bufferSizes(sizing);
       const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
+      const allSizes = { ...sizes, ...replaySizes };
       const initial =
         options.policy ??
         initialPolicy({
@@ -251,7 +252,7 @@ export class Trainer {
       let validation: GPUError | null;
       let outOfMemory: GPUError | null;
       try {
-        buffers = createTrainerBuffers(device, { ...sizes, ...replaySizes });
+        buffers = createTrainerBuffers(device, allSizes);
         replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
         trainer = new Trainer({
           device,
@@ -282,7 +283,7 @@ export class Trainer {
         validation = await device.popErrorScope();
         outOfMemory = await device.popErrorScope();
       }
-      if (outOfMemory) throw outOfMemoryError(outOfMemory, { ...sizes, ...replaySizes }, options);
+      if (outOfMemory) throw outOfMemoryError(outOfMemory, allSizes, options);
       if (validation) throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
       return trainer;
     } catch (error) {
