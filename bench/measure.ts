@@ -49,6 +49,7 @@ export async function measureEngine(
         samplesPerInvocation: trainer.samplesPerInvocation,
         subgroupWeightSharing: trainer.subgroupWeightSharing,
         tiledBackward: trainer.tiledBackward,
+        laneGradients: trainer.laneGradients,
         storeActivations: trainer.storeActivations,
       },
       rolloutStepsPerSecond: median(rollout),

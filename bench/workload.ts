@@ -37,6 +37,7 @@ export const KERNEL_OPTIONS = [
   'samplesPerInvocation',
   'subgroupWeightSharing',
   'tiledBackward',
+  'laneGradients',
   'storeActivations',
   'envsPerGroup',
 ] as const;
@@ -47,6 +48,7 @@ export interface KernelShape {
   samplesPerInvocation: 1 | 2;
   subgroupWeightSharing: boolean;
   tiledBackward: boolean;
+  laneGradients: boolean;
   storeActivations: boolean;
 }
 
@@ -54,6 +56,7 @@ export const describeKernelShape = (k: KernelShape) =>
   `${k.samplesPerInvocation} sample(s) per invocation` +
   (k.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '') +
   (k.tiledBackward ? ', tiled backward' : '') +
+  (k.laneGradients ? ', a gradient copy per backward invocation' : '') +
   (k.storeActivations ? ', hidden activations kept for the backward pass' : '');
 
 export interface EngineMeasure {

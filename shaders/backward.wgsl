@@ -17,119 +17,13 @@
 #include "head"
 #include "common/loadAction.wgsl"
 #include "common/weightGradient.wgsl"
-
-// Samples each of a tile's invocations runs through the forward and delta passes: 1, or 2 (sharing every weight
-// load: mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts). The tile's first
-// BACKWARD_TILE / SAMPLES_PER_INVOCATION invocations run its samples.
-override SAMPLES_PER_INVOCATION: u32 = 1u;
+#include "common/sampleDeltas.wgsl"
 
 // One layer at a time: sample s's inputs of that layer, then its output deltas.
 const STAGE_ROW4: u32 = MAX_STAGE4;
 var<workgroup> stage: array<vec4f, BACKWARD_TILE * MAX_STAGE4>;
 fn stagedInputRow(layer: u32) -> u32 { return 0u; }
 fn stagedDeltaRow(layer: u32) -> u32 { return LAYER_IN4[layer]; }
-
-var<private> deltas: array<vec4f, DELTA4_TOTAL>;
-var<private> deltasB: array<vec4f, DELTA4_TOTAL>; // the second sample's, with SAMPLES_PER_INVOCATION 2
-
-// The forward pass reads the hidden rows the rollout kept (STORED_FIRST4.., rollout.wgsl STORE_ACTIVATIONS) and
-// computes only the first layer and the output layer (the storeActivations option; trainerKernels.ts).
-override USE_STORED_ACTIVATIONS: bool = false;
-
-fn loadStoredRows(sample: u32, rows: ptr<private, array<vec4f, ACT4_TOTAL>>) {
-  for (var k = 0u; k < STORED4; k++) {
-    (*rows)[STORED_FIRST4 + k] = storedActivations[sample * STORED4 + k];
-  }
-}
-
-// The forward pass of one sample into `activations`: whole, or with the kept rows, the first layer, the rows read
-// and the output layer.
-fn forward(sample: u32) {
-  mlpForwardTo(loadObservation(sample), select(LAYER_COUNT, 1u, USE_STORED_ACTIVATIONS));
-  if (USE_STORED_ACTIVATIONS) {
-    loadStoredRows(sample, &activations);
-    mlpLayers(LAYER_COUNT - 1u, LAYER_COUNT);
-  }
-}
-
-// forward for two samples, into `activations` and `activationsB`.
-fn forwardPair(sample: u32, sampleB: u32) {
-  mlpForwardPairTo(loadObservation(sample), loadObservation(sampleB), select(LAYER_COUNT, 1u, USE_STORED_ACTIVATIONS));
-  if (USE_STORED_ACTIVATIONS) {
-    loadStoredRows(sample, &activations);
-    loadStoredRows(sampleB, &activationsB);
-    mlpLayersPair(LAYER_COUNT - 1u, LAYER_COUNT);
-  }
-}
-
-fn loadObservation(sample: u32) -> array<vec4f, OBS4> {
-  var observation: array<vec4f, OBS4>;
-  for (var k = 0u; k < OBS4; k++) {
-    observation[k] = observations[sample * OBS4 + k];
-  }
-  return observation;
-}
-
-// Forward, then weight * d log pi(a|s) / d(pre-activations) for every layer, into `deltas`.
-fn sampleBackward(sample: u32, weight: f32) {
-  forward(sample);
-  let headGradient = policyGradient(loadAction(sample));
-  let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
-  for (var k = 0u; k < HEAD_DELTA4; k++) {
-    deltas[outputDelta + k] = weight * headGradient[k];
-  }
-  for (var layer = LAYER_COUNT - 1u; layer > 0u; layer--) {
-    let in4 = LAYER_IN4[layer];
-    let below = LAYER_DELTA4[layer - 1u];
-    let above = LAYER_DELTA4[layer];
-    // delta_{l-1}[i] = sum over o4 of W_l[o..o+3][i]^T delta_l[o..o+3], one 4x4 block times a vec4 at a time, summed in
-    // a register (input-major: each delta_{l-1} vec4 is written once, not read and written per block).
-    let out4 = LAYER_OUT4[layer];
-    let act = LAYER_ACT4[layer];
-    for (var i = 0u; i < in4; i++) {
-      var sum = vec4f(0.0);
-      var row = LAYER_WEIGHT4[layer] + i;
-      for (var o4 = 0u; o4 < out4; o4++) {
-        sum += weightBlock(row, in4) * deltas[above + o4];
-        row += 4u * in4;
-      }
-      deltas[below + i] = sum * activationSlope(activations[act + i]);
-    }
-  }
-}
-
-// sampleBackward for two samples at once (into deltas and deltasB), every weight block loaded once for both.
-fn samplePairBackward(sample: u32, weight: f32, sampleB: u32, weightB: f32) {
-  forwardPair(sample, sampleB);
-  let headGradient = policyGradient(loadAction(sample));
-  headSeesSecondSample();
-  let headGradientB = policyGradient(loadAction(sampleB));
-  let outputDelta = LAYER_DELTA4[LAYER_COUNT - 1u];
-  for (var k = 0u; k < HEAD_DELTA4; k++) {
-    deltas[outputDelta + k] = weight * headGradient[k];
-    deltasB[outputDelta + k] = weightB * headGradientB[k];
-  }
-  for (var layer = LAYER_COUNT - 1u; layer > 0u; layer--) {
-    let in4 = LAYER_IN4[layer];
-    let below = LAYER_DELTA4[layer - 1u];
-    let above = LAYER_DELTA4[layer];
-    let out4 = LAYER_OUT4[layer];
-    let act = LAYER_ACT4[layer];
-    for (var i = 0u; i < in4; i++) {
-      var sum = vec4f(0.0);
-      var sumB = vec4f(0.0);
-      var row = LAYER_WEIGHT4[layer] + i;
-      for (var o4 = 0u; o4 < out4; o4++) {
-        let w4x4 = pairWeightBlock(row, in4);
-        sum += w4x4 * deltas[above + o4];
-        sumB += w4x4 * deltasB[above + o4];
-        row += 4u * in4;
-      }
-      deltas[below + i] = sum * activationSlope(activations[act + i]);
-      deltasB[below + i] = sumB * activationSlope(activationsB[act + i]);
-    }
-  }
-}
 
 // Stages the tile one layer at a time and adds its `count` samples (the rest of a segment's last tile is empty) to
 // the weight blocks this invocation owns.

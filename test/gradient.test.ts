@@ -18,7 +18,10 @@ const seed = (Date.now() % 100000) + 1;
 // (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, wide ones (at 160 units more work
 // items than invocations), and the optimal baseline's per-trajectory pass. storeActivations: the backward pass
 // reads the hidden rows the rollout kept (the default on SwiftShader with two or more hidden layers) or recomputes
-// them (false), for both sample shapes and three hidden layers.
+// them (false), for both sample shapes and three hidden layers. laneGradients: each backward invocation adds its
+// samples into its own copy of the gradient (shaders/backwardLanes.wgsl: the default on SwiftShader where it fits)
+// or the workgroup shares the gradient's weight blocks (false: backward.wgsl, the GPU default), for both sample
+// shapes, both heads and the binary search over 7 trajectories per workgroup.
 interface GradientCase {
   env: string;
   hidden: number[];
@@ -29,6 +32,7 @@ interface GradientCase {
   subgroupWeightSharing?: boolean;
   tiledBackward?: boolean;
   storeActivations?: boolean;
+  laneGradients?: boolean;
   envsPerGroup?: number;
   logStd?: number;
   learnLogStd?: boolean;
@@ -45,6 +49,41 @@ const lqrCase: GradientCase = {
 };
 const cases: GradientCase[] = [
   { env: 'cartpole', hidden: [16, 8], activation: 'tanh' as const, baseline: 'perTimestep' as const, numEnvs: 64 },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'perTimestep' as const,
+    numEnvs: 64,
+    laneGradients: false,
+  },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 31,
+    samplesPerInvocation: 1 as const,
+    laneGradients: true,
+  },
+  {
+    env: 'pendulum',
+    hidden: [8],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 24,
+    logStd: -0.3,
+    laneGradients: false,
+  },
+  {
+    env: 'cartpole',
+    hidden: [16, 8],
+    activation: 'tanh' as const,
+    baseline: 'mean' as const,
+    numEnvs: 29,
+    envsPerGroup: 7,
+    laneGradients: false,
+  },
   {
     env: 'cartpole',
     hidden: [16, 8],
@@ -161,6 +200,7 @@ const labelled = cases.map((c) => ({
     ? 'tiled across the workgroup'
     : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
       (c.storeActivations === false ? ', hidden rows recomputed' : '') +
+      (c.laneGradients === undefined ? '' : c.laneGradients ? ', gradient copy per invocation' : ', shared weight blocks') +
       (c.envsPerGroup ? `, ${c.envsPerGroup} trajectories per workgroup` : ''),
 }));
 
@@ -187,10 +227,15 @@ describe.each(labelled)(
         subgroupWeightSharing: c.subgroupWeightSharing,
         tiledBackward: c.tiledBackward,
         storeActivations: c.storeActivations,
+        laneGradients: c.laneGradients,
         envsPerGroup: c.envsPerGroup,
       });
       trainers.push(trainer);
       expect(trainer.tiledBackward).toBe(c.tiledBackward === true);
+      // Per-invocation gradient copies: asked for, or the default on a software adapter wherever they fit (the
+      // 128-unit layers' gradient does not fit 32 KiB of workgroup memory).
+      const copies = c.laneGradients ?? (!c.tiledBackward && Math.max(0, ...hidden) <= 64);
+      if (c.laneGradients !== undefined || (await isSoftwareDevice())) expect(trainer.laneGradients).toBe(copies);
       // Kept hidden rows: asked for, or the default on a software adapter wherever they can be used.
       const keeps = hidden.length >= 2 && !c.tiledBackward && c.storeActivations !== false;
       if (c.storeActivations === true || (await isSoftwareDevice())) expect(trainer.storeActivations).toBe(keeps);

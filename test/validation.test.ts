@@ -28,6 +28,9 @@ describe('option validation', () => {
     [{ hidden: [16, 16], tiledBackward: true, storeActivations: true }, 'storeActivations', /tiledBackward false/],
     [{ hidden: [16, 16], epochs: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
     [{ hidden: [16, 16], reuse: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
+    [{ laneGradients: 'yes' }, 'laneGradients', /true or false/],
+    [{ hidden: [16, 16], tiledBackward: true, laneGradients: true }, 'laneGradients', /tiledBackward false/],
+    [{ hidden: [128, 128], laneGradients: true }, 'laneGradients', /workgroup memory \(this policy's takes \d+ bytes/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {
@@ -51,6 +54,20 @@ describe('option validation', () => {
     expect(() => storeActivations(true, { ...facts, bytes: 2 ** 32 })).toThrow(
       /^storeActivations: true needs rows that fit one buffer: 4294967296 bytes .* allows 2147483648/,
     );
+  });
+
+  it('gives each backward invocation its own gradient copy by default on a software adapter, where it fits', async () => {
+    const { laneGradients } = await import('../src/algo/trainerKernels.js');
+    const device = await testDevice();
+    const limit = device.limits.maxComputeWorkgroupStorageSize;
+    // The copies are summed in workgroup memory: param4 vec4s and the length prefix (envsPerGroup + 1 words).
+    const fits = { isFallback: true, tiled: false, param4: (limit - 16 * 5) / 16, envsPerGroup: 16 };
+    expect(laneGradients(undefined, device, fits)).toBe(true);
+    expect(laneGradients(undefined, device, { ...fits, param4: fits.param4 + 1 })).toBe(false);
+    expect(laneGradients(undefined, device, { ...fits, isFallback: false })).toBe(false);
+    expect(laneGradients(true, device, { ...fits, isFallback: false })).toBe(true);
+    expect(laneGradients(undefined, device, { ...fits, tiled: true })).toBe(false);
+    expect(laneGradients(false, device, fits)).toBe(false);
   });
 
   it('refuses more environments than one backward dispatch can cover', async () => {

@@ -1,15 +1,14 @@
-// The part of a backward kernel that does not depend on how it computes deltas: which samples a workgroup walks,
-// and the weight-gradient accumulation. Included by shaders/backward.wgsl (per-sample forward and delta passes) and
-// shaders/backwardTiled.wgsl (the same passes as workgroup-tiled products); each provides
+// The weight-gradient accumulation of the backward kernels that stage tiles of samples in workgroup memory.
+// Included by shaders/backward.wgsl (per-sample forward and delta passes) and shaders/backwardTiled.wgsl (the same
+// passes as workgroup-tiled products); each provides
 //   var<workgroup> stage: array<vec4f, ..>   a tile's layer inputs and deltas, sample s's rows from stageAt(s, 0)
 //   const STAGE_ROW4: u32                    vec4 rows per staged sample
 //   fn stagedInputRow(layer) -> u32          where layer `layer`'s input rows start within a sample's rows
 //   fn stagedDeltaRow(layer) -> u32          where its output deltas (LAYER_GRAD_OUT4 rows) start
 //   fn runTile(lid, firstEnv, tileStart, segmentEnd, count)   one tile: its samples' deltas, then accumulateLayer
-// The bindings below are both kernels' (the host binds either kernel alike).
+// (common/backwardSamples.wgsl has the bindings and which samples a workgroup walks.)
 //
-// Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples, packed end to end, in
-// tiles of BACKWARD_TILE samples, so masked steps cost nothing. Each invocation of the workgroup adds
+// A workgroup walks its valid samples in tiles of BACKWARD_TILE. Each invocation of the workgroup adds
 // sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_THREADS;
 // four vec4 accumulators each, in registers; a bias block is one vec4): a register-tiled outer product with the
 // tile as the reduction dimension, two workgroup loads per four vec4 multiply-adds. The head's own parameters (a
@@ -18,25 +17,10 @@
 // result is deterministic. With TRAJECTORY_GRAD_SQ each trajectory is a segment of its own and the kernel writes
 // ||g(tau_i)||^2, g(tau_i) = sum_t grad log pi(a_it|s_it), which the optimal baseline needs.
 
-@group(0) @binding(0) var<uniform> config: Config;
-@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
-@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
-@group(0) @binding(3) var<storage, read> actions: array<u32>;
-@group(0) @binding(4) var<storage, read> advantages: array<f32>;
-@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
-@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
-@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
-// The rollout's kept hidden rows (STORED4 per sample), read by backward.wgsl with USE_STORED_ACTIVATIONS.
-@group(0) @binding(8) var<storage, read> storedActivations: array<vec4f>;
-
-fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
-
-override ENVS_PER_GROUP: u32 = 16u;
-override TRAJECTORY_GRAD_SQ: bool = false;
+#include "common/backwardSamples.wgsl"
 
 const NO_SLOT: u32 = 0xFFFFFFFFu;
 
-var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
 var<workgroup> gradSqScratch: array<f32, BACKWARD_THREADS>;
 
 var<private> accumulators: array<vec4f, 4u * BLOCKS_PER_INVOCATION>;
@@ -143,47 +127,11 @@ fn takeGradSq(lid: u32) -> f32 {
   return total;
 }
 
-// A sample's weight in the sum: A_it / N for the gradient, 1 for ||g(tau_i)||^2.
-fn sampleWeightOf(sample: u32) -> f32 {
-  return select(advantages[sample] * (1.0 / f32(config.numEnvs)), 1.0, TRAJECTORY_GRAD_SQ);
-}
-
-// The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
-fn packedSample(firstEnv: u32, flat: u32) -> u32 {
-  // Its trajectory e: the last one that starts at or before `flat` (a binary search, the same number of steps for
-  // every invocation; empty trajectories start where the next one does and are skipped).
-  var e = 0u;
-  for (var step = 1u << firstLeadingBit(ENVS_PER_GROUP); step > 0u; step >>= 1u) {
-    let next = min(e + step, ENVS_PER_GROUP);
-    e = select(e, next, next < ENVS_PER_GROUP && lengthPrefix[next] <= flat);
-  }
-  return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
-}
-
-struct TileSlot {
-  sample: u32,
-  weight: f32,
-}
-
-// Slot `flat` of a tile: its sample and weight, or past the segment's end (which is > 0) the segment's last sample
-// with weight 0, whose deltas are zero.
-fn tileSlot(firstEnv: u32, flat: u32, segmentEnd: u32) -> TileSlot {
-  let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
-  return TileSlot(sample, select(0.0, sampleWeightOf(sample), flat < segmentEnd));
-}
-
 // The whole of one workgroup's work: its trajectories' valid samples tile by tile (runTile), then its partial
 // gradient (or, with TRAJECTORY_GRAD_SQ, one ||g(tau_i)||^2 per trajectory).
 fn backwardGroup(lid: u32, group: u32) {
   let firstEnv = group * ENVS_PER_GROUP;
-  if (lid == 0u) {
-    lengthPrefix[0] = 0u;
-    for (var e = 0u; e < ENVS_PER_GROUP; e++) {
-      let env = firstEnv + e;
-      let length = select(0u, episodes[min(env, config.numEnvs - 1u)].length, env < config.numEnvs);
-      lengthPrefix[e + 1u] = lengthPrefix[e] + length;
-    }
-  }
+  loadLengthPrefix(lid, firstEnv);
   decodeBlocks(lid);
   let segments = select(1u, ENVS_PER_GROUP, TRAJECTORY_GRAD_SQ);
   for (var segment = 0u; segment < segments; segment++) {

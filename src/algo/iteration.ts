@@ -3,7 +3,8 @@
 //   CALCULATE RETURNS      returns.wgsl        reward-to-go (or full return) per step
 //   BASELINE, ADVANTAGE    advantage.wgsl      b (none | mean | perTimestep | optimal), A = R - b, normalisation
 //   GRADIENT               backward.wgsl       (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
-//                          (backwardTiled.wgsl with the tiledBackward option)
+//                          (backwardTiled.wgsl with the tiledBackward option; backwardLanes.wgsl, each
+//                          invocation a private copy, with laneGradients, the default on CPU adapters)
 //                          gradient.wgsl       fixed-order sum of the partials, its norm
 //   UPDATE NETWORK         adam.wgsl           Adam ascent step (optionally clipped)
 //   (off-policy: after the batch is copied into the replay, `epochs` steps over the replayed batches, each

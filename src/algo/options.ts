@@ -61,6 +61,14 @@ export interface TrainerOptions {
    *  invocation in private arrays (shaders/backward.wgsl). A kernel shape meant for GPUs (a tuning knob; same
    *  gradient). Default false. */
   tiledBackward?: boolean;
+  /** Each backward invocation adds its own samples into its own copy of the gradient, in private memory with every
+   *  loop unrolled (shaders/backwardLanes.wgsl), and the workgroup sums the copies at the end, instead of the
+   *  workgroup sharing the gradient's weight blocks (shaders/backward.wgsl). On a CPU adapter a private array at a
+   *  constant index is one vector load where backward.wgsl's workgroup-memory loads are per-lane gathers (a tuning
+   *  knob; same gradient; a few seconds more shader compilation). Needs tiledBackward false and a gradient that fits
+   *  the device's workgroup memory (about 8,000 parameters on a 32 KiB device). Default: on a software (CPU)
+   *  adapter where it fits; off on a GPU, where a private copy of the gradient would not fit in registers. */
+  laneGradients?: boolean;
   /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
    *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).
    *  Needs at least two hidden layers, tiledBackward false and on-policy training. Default: on a software (CPU)
@@ -105,6 +113,8 @@ export interface ResolvedOptions {
   /** Undefined: chosen from the device (trainerKernels.ts subgroupWeightSharing). */
   subgroupWeightSharing: boolean | undefined;
   tiledBackward: boolean;
+  /** Undefined: chosen from the adapter and the policy's size (trainerKernels.ts laneGradients). */
+  laneGradients: boolean | undefined;
   /** Undefined: chosen from the adapter and the memory it takes (trainerKernels.ts storeActivations). */
   storeActivations: boolean | undefined;
   logStd: number;
@@ -193,6 +203,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
         : (integerIn('samplesPerInvocation', options.samplesPerInvocation, 1, 2) as 1 | 2),
     subgroupWeightSharing: subgroupWeightSharingOption(options),
     tiledBackward: booleanOption('tiledBackward', options.tiledBackward, false),
+    laneGradients: options.laneGradients === undefined ? undefined : booleanOption('laneGradients', options.laneGradients, false),
     storeActivations:
       options.storeActivations === undefined ? undefined : booleanOption('storeActivations', options.storeActivations, false),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),

@@ -31,6 +31,7 @@ import {
   type CompiledKernels,
   createTrainerKernels,
   kernelsNeeded,
+  laneGradients,
   samplesPerInvocation,
   storeActivations,
   type TrainerBindGroups,
@@ -77,6 +78,8 @@ export class Trainer {
   readonly subgroupWeightSharing: boolean;
   /** Whether the backward pass runs as workgroup-tiled products (the tiledBackward option). */
   readonly tiledBackward: boolean;
+  /** Whether each backward invocation accumulates its own copy of the gradient (the laneGradients option). */
+  readonly laneGradients: boolean;
   /** Whether the rollout keeps hidden activations for the backward pass (the storeActivations option). */
   readonly storeActivations: boolean;
   private readonly ownsDevice: boolean;
@@ -110,6 +113,7 @@ export class Trainer {
     samplesPerInvocation: 1 | 2;
     subgroupWeightSharing: boolean;
     tiledBackward: boolean;
+    laneGradients: boolean;
     storeActivations: boolean;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
@@ -128,6 +132,7 @@ export class Trainer {
     this.samplesPerInvocation = init.samplesPerInvocation;
     this.subgroupWeightSharing = init.subgroupWeightSharing;
     this.tiledBackward = init.tiledBackward;
+    this.laneGradients = init.laneGradients;
     this.storeActivations = init.storeActivations;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
@@ -201,6 +206,12 @@ export class Trainer {
         bytes: storedActivationBytes({ numEnvs: options.numEnvs, horizon: options.horizon, stored4: layout.stored4 }),
         maxBytes: maxStorageBytes(device),
       });
+      const lanes = laneGradients(options.laneGradients, device, {
+        isFallback: acquired.isFallback,
+        tiled: backward.tiled,
+        param4: layout.param4,
+        envsPerGroup: options.envsPerGroup,
+      });
       const needed = kernelsNeeded(
         options.baseline,
         options.normalizeAdvantages,
@@ -218,6 +229,7 @@ export class Trainer {
           numEnvs: options.numEnvs,
           replayBatches: offPolicy?.reuse ?? 1,
           storeActivations: store,
+          laneGradients: lanes,
         },
         needed,
       );
@@ -265,6 +277,7 @@ export class Trainer {
           samplesPerInvocation: backward.samplesPerInvocation,
           subgroupWeightSharing: backward.subgroupWeightSharing,
           tiledBackward: backward.tiled,
+          laneGradients: lanes,
           storeActivations: store,
           buffers,
           kernels,

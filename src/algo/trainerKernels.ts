@@ -73,6 +73,38 @@ export function subgroupWeightSharing(
   return requested ?? !problem;
 }
 
+/** Invocations per workgroup of shaders/backwardLanes.wgsl: one SIMD group on SwiftShader (4 lanes). In-process
+ *  A/B against backward.wgsl at N 1024, 64x64: 0.46x its time with 4, 0.52x with 8, 0.54x with 16. */
+export const LANE_THREADS = 4;
+
+/**
+ * Whether the gradient runs in shaders/backwardLanes.wgsl (each invocation a private copy of the gradient, every loop
+ * unrolled) rather than backward.wgsl. On a software adapter, where a private array at a constant index is one vector
+ * load and backward.wgsl's workgroup-memory loads are per-lane gathers, it took 0.46x backward.wgsl's time
+ * (SwiftShader, N 1024, 64x64, in-process A/B); a GPU keeps backward.wgsl (a private copy of the gradient would
+ * not stay in registers; not timed there). `requested` true is refused, naming the reason, where it cannot run.
+ */
+export function laneGradients(
+  requested: boolean | undefined,
+  device: GPUDevice,
+  facts: { isFallback: boolean; tiled: boolean; param4: number; envsPerGroup: number },
+): boolean {
+  const bytes = laneGradientWorkgroupBytes(facts.param4, facts.envsPerGroup);
+  const limit = device.limits.maxComputeWorkgroupStorageSize;
+  const problem = facts.tiled
+    ? 'tiledBackward false'
+    : bytes > limit
+      ? `a gradient that fits the device's workgroup memory (this policy's takes ${bytes} bytes, the device has ${limit})`
+      : undefined;
+  if (requested === true && problem) throw invalidOption('laneGradients', `true needs ${problem}`);
+  return requested ?? (facts.isFallback && !problem);
+}
+
+/** Workgroup memory of shaders/backwardLanes.wgsl: the gradient the copies are summed into, the length prefix. */
+function laneGradientWorkgroupBytes(param4: number, envsPerGroup: number): number {
+  return param4 * 16 + Math.ceil(((envsPerGroup + 1) * 4) / 16) * 16;
+}
+
 /** The most memory the kept activations take when storeActivations is left to its default. */
 export const STORED_ACTIVATIONS_DEFAULT_BYTES = 2 ** 28;
 
@@ -246,6 +278,7 @@ export async function createTrainerKernels(
     numEnvs: number;
     replayBatches: number;
     storeActivations: boolean;
+    laneGradients: boolean;
   },
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
@@ -297,7 +330,9 @@ export async function createTrainerKernels(
     advantage: ['advantage.wgsl', 'advantage', wg],
     advantageMoments: ['advantage.wgsl', 'advantageMomentsMain', wg],
     normalizeAdvantage: ['advantage.wgsl', 'normalizeAdvantage', wg],
-    backwardGradient: [backwardFile, 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: false }],
+    backwardGradient: shape.laneGradients
+      ? ['backwardLanes.wgsl', 'main', { ...backwardConstants, LANE_THREADS }]
+      : [backwardFile, 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: false }],
     backwardTrajectoryGradSq: [backwardFile, 'main', { ...backwardConstants, TRAJECTORY_GRAD_SQ: true }],
     reduceGradient: ['gradient.wgsl', 'reduceGradient', { ...wg, PARTIAL_COUNT: partialCount }],
     gradientNorm: ['gradient.wgsl', 'gradientNorm', { ...wg, PARTIAL_COUNT: partialCount }],

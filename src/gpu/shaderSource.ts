@@ -1,10 +1,11 @@
 // WGSL sources: shaders/*.wgsl, loaded as text (inlined in the built package, bundled by Vite in this
 // repository's browser builds, read from disk in Node),
 // and composed by a small include step: `#include "common/x.wgsl"` splices a file once; `#include "env"`
-// splices the environment the trainer runs. The host's constants (src/policy/layout.ts) come first, after the
+// splices the environment the trainer runs; `#unroll` before a loop repeats its body (src/gpu/unrollLoops.ts). The host's constants (src/policy/layout.ts) come first, after the
 // files' global directives (`enable subgroups;`), which WGSL wants before any declaration.
 import { ReinforceError } from '../errors.js';
 import { bundledShaders } from './shaderBundle.js';
+import { unrollLoops } from './unrollLoops.js';
 
 type SourceMap = Record<string, string>;
 
@@ -117,7 +118,7 @@ export async function composeSource(name: string, text: string, options: Compose
   };
   seen.add(name);
   await visit(name, text);
-  return [...directives, ...parts].join('\n');
+  return unrollLoops([...directives, ...parts].join('\n'));
 }
 
 /** Where line `line` (1-based) of a composed shader came from: "file line n", or "line n" in the prelude. */

@@ -1,0 +1,65 @@
+// What every backward kernel shares: its bindings (the host binds each kernel alike) and which samples a workgroup
+// walks. Included by shaders/common/weightGradient.wgsl (backward.wgsl, backwardTiled.wgsl) and shaders/backwardLanes.wgsl.
+//
+// Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples packed end to end
+// (packedSample), so masked steps cost nothing.
+
+@group(0) @binding(0) var<uniform> config: Config;
+@group(0) @binding(1) var<storage, read> policyParams: array<vec4f>;
+@group(0) @binding(2) var<storage, read> observations: array<vec4f>;
+@group(0) @binding(3) var<storage, read> actions: array<u32>;
+@group(0) @binding(4) var<storage, read> advantages: array<f32>;
+@group(0) @binding(5) var<storage, read> episodes: array<Episode>;
+@group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
+// The rollout's kept hidden rows (STORED4 per sample), read by backward.wgsl with USE_STORED_ACTIVATIONS.
+@group(0) @binding(8) var<storage, read> storedActivations: array<vec4f>;
+
+fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }
+
+override ENVS_PER_GROUP: u32 = 16u;
+override TRAJECTORY_GRAD_SQ: bool = false;
+
+var<workgroup> lengthPrefix: array<u32, ENVS_PER_GROUP + 1u>;
+
+// lengthPrefix[e] = the number of valid samples in the workgroup's trajectories before its e-th (invocation 0 writes
+// it; readers take it with workgroupUniformLoad, which waits for the write).
+fn loadLengthPrefix(lid: u32, firstEnv: u32) {
+  if (lid == 0u) {
+    lengthPrefix[0] = 0u;
+    for (var e = 0u; e < ENVS_PER_GROUP; e++) {
+      let env = firstEnv + e;
+      let length = select(0u, episodes[min(env, config.numEnvs - 1u)].length, env < config.numEnvs);
+      lengthPrefix[e + 1u] = lengthPrefix[e] + length;
+    }
+  }
+}
+
+// A sample's weight in the sum: A_it / N for the gradient, 1 for ||g(tau_i)||^2.
+fn sampleWeightOf(sample: u32) -> f32 {
+  return select(advantages[sample] * (1.0 / f32(config.numEnvs)), 1.0, TRAJECTORY_GRAD_SQ);
+}
+
+// The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.
+fn packedSample(firstEnv: u32, flat: u32) -> u32 {
+  // Its trajectory e: the last one that starts at or before `flat` (a binary search, the same number of steps for
+  // every invocation; empty trajectories start where the next one does and are skipped).
+  var e = 0u;
+  for (var step = 1u << firstLeadingBit(ENVS_PER_GROUP); step > 0u; step >>= 1u) {
+    let next = min(e + step, ENVS_PER_GROUP);
+    e = select(e, next, next < ENVS_PER_GROUP && lengthPrefix[next] <= flat);
+  }
+  return (firstEnv + e) * HORIZON + (flat - lengthPrefix[e]);
+}
+
+struct TileSlot {
+  sample: u32,
+  weight: f32,
+}
+
+// Slot `flat` of a tile: its sample and weight, or past the segment's end (which is > 0) the segment's last sample
+// with weight 0, whose deltas are zero.
+fn tileSlot(firstEnv: u32, flat: u32, segmentEnd: u32) -> TileSlot {
+  let sample = packedSample(firstEnv, min(flat, segmentEnd - 1u));
+  return TileSlot(sample, select(0.0, sampleWeightOf(sample), flat < segmentEnd));
+}
