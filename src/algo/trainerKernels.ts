@@ -97,8 +97,13 @@ export function laneGradients(
       ? `a gradient that fits the device's workgroup memory (this policy's takes ${bytes} bytes, the device has ${limit})`
       : undefined;
   if (requested === true && problem) throw invalidOption('laneGradients', `true needs ${problem}`);
-  return requested ?? (facts.isFallback && !problem);
+  return requested ?? (facts.isFallback && !problem && facts.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
 }
+
+/** The largest gradient (vec4s) laneGradients defaults to: the unrolled kernel's code grows with it, and SwiftShader's
+ *  JIT crashed on a larger unrolled kernel than any tried here (its largest that fits 32 KiB of workgroup memory,
+ *  hidden [84, 84], 1,975 vec4s, compiled in about 20 s and trained). */
+export const LANE_GRADIENTS_DEFAULT_MAX_PARAM4 = 2048;
 
 /** Workgroup memory of shaders/backwardLanes.wgsl: the gradient the copies are summed into, the length prefix. */
 function laneGradientWorkgroupBytes(param4: number, envsPerGroup: number): number {
