@@ -57,13 +57,16 @@ describe('option validation', () => {
   });
 
   it('gives each backward invocation its own gradient copy by default on a software adapter, where it fits', async () => {
-    const { laneGradients } = await import('../src/algo/trainerKernels.js');
+    const { laneGradients, LANE_GRADIENTS_DEFAULT_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
     const device = await testDevice();
     const limit = device.limits.maxComputeWorkgroupStorageSize;
     // The copies are summed in workgroup memory: param4 vec4s and the length prefix (envsPerGroup + 1 words).
-    const fits = { isFallback: true, tiled: false, param4: (limit - 16 * 5) / 16, envsPerGroup: 16 };
+    const full = (limit - 16 * 5) / 16;
+    const fits = { isFallback: true, tiled: false, param4: Math.min(full, LANE_GRADIENTS_DEFAULT_MAX_PARAM4), envsPerGroup: 16 };
     expect(laneGradients(undefined, device, fits)).toBe(true);
-    expect(laneGradients(undefined, device, { ...fits, param4: fits.param4 + 1 })).toBe(false);
+    expect(laneGradients(undefined, device, { ...fits, param4: full + 1 })).toBe(false);
+    expect(laneGradients(undefined, device, { ...fits, param4: LANE_GRADIENTS_DEFAULT_MAX_PARAM4 + 1 })).toBe(false);
+    expect(() => laneGradients(true, device, { ...fits, param4: full + 1 })).toThrow(/^laneGradients: true needs a gradient/);
     expect(laneGradients(undefined, device, { ...fits, isFallback: false })).toBe(false);
     expect(laneGradients(true, device, { ...fits, isFallback: false })).toBe(true);
     expect(laneGradients(undefined, device, { ...fits, tiled: true })).toBe(false);

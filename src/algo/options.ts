@@ -67,7 +67,8 @@ export interface TrainerOptions {
    *  constant index is one vector load where backward.wgsl's workgroup-memory loads are per-lane gathers (a tuning
    *  knob; same gradient; a few seconds more shader compilation). Needs tiledBackward false and a gradient that fits
    *  the device's workgroup memory (about 8,000 parameters on a 32 KiB device). Default: on a software (CPU)
-   *  adapter where it fits; off on a GPU, where a private copy of the gradient would not fit in registers. */
+   *  adapter where it fits and the gradient is at most 8,192 parameters (LANE_GRADIENTS_DEFAULT_MAX_PARAM4); off on
+   *  a GPU, where a private copy of the gradient would not fit in registers. */
   laneGradients?: boolean;
   /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
    *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).
