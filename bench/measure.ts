@@ -50,6 +50,7 @@ export async function measureEngine(
         subgroupWeightSharing: trainer.subgroupWeightSharing,
         tiledBackward: trainer.tiledBackward,
         laneGradients: trainer.laneGradients,
+        privateWeights: trainer.privateWeights,
         storeActivations: trainer.storeActivations,
       },
       rolloutStepsPerSecond: median(rollout),

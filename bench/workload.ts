@@ -38,6 +38,7 @@ export const KERNEL_OPTIONS = [
   'subgroupWeightSharing',
   'tiledBackward',
   'laneGradients',
+  'privateWeights',
   'storeActivations',
   'envsPerGroup',
 ] as const;
@@ -49,6 +50,7 @@ export interface KernelShape {
   subgroupWeightSharing: boolean;
   tiledBackward: boolean;
   laneGradients: boolean;
+  privateWeights: boolean;
   storeActivations: boolean;
 }
 
@@ -57,6 +59,7 @@ export const describeKernelShape = (k: KernelShape) =>
   (k.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '') +
   (k.tiledBackward ? ', tiled backward' : '') +
   (k.laneGradients ? ', a gradient copy per backward invocation' : '') +
+  (k.privateWeights ? ', rollout weights copied to private memory' : '') +
   (k.storeActivations ? ', hidden activations kept for the backward pass' : '');
 
 export interface EngineMeasure {

@@ -10,6 +10,7 @@
 #include "common/config.wgsl"
 #include "common/philox.wgsl"
 #include "common/mlpPair.wgsl"
+#include "common/mlpPairPrivate.wgsl"
 #include "head"
 #include "env"
 
@@ -122,10 +123,17 @@ fn runEpisodePair(env: u32) {
   var stateB = envReset(randomUniform4(config.seed, envB, 0u, iteration, STREAM_RESET));
   var tally = EpisodeTally(HORIZON, 0.0, 0.0, env < config.numEnvs);
   var tallyB = EpisodeTally(HORIZON, 0.0, 0.0, envB < config.numEnvs);
+  if (PRIVATE_WEIGHT_LAYERS > 0u) {
+    copyWeights();
+  }
   for (var t = 0u; t < HORIZON; t++) {
     let observation = envObserve(state);
     let observationB = envObserve(stateB);
-    mlpForwardPair(observation, observationB);
+    if (PRIVATE_WEIGHT_LAYERS > 0u) {
+      mlpForwardPairPrivate(observation, observationB);
+    } else {
+      mlpForwardPair(observation, observationB);
+    }
     if (STORE_ACTIVATIONS && config.evaluating == 0u) {
       if (tally.running) {
         storeActivationRows(env, t, &activations);

@@ -4,6 +4,7 @@
 // The gradient must satisfy relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it
 // computed in float64; log-probabilities agree to 1e-5 absolute (Gaussian: 1e-5 * max(1, |log pi|)).
 import { describe, expect, it } from 'vitest';
+import { LANE_GRADIENTS_DEFAULT_MAX_PARAM4 } from '../src/algo/trainerKernels.js';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
 import { isSoftwareDevice, nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
@@ -21,7 +22,9 @@ const seed = (Date.now() % 100000) + 1;
 // them (false), for both sample shapes and three hidden layers. laneGradients: each backward invocation adds its
 // samples into its own copy of the gradient (shaders/backwardLanes.wgsl: the default on SwiftShader where it fits)
 // or the workgroup shares the gradient's weight blocks (false: backward.wgsl, the GPU default), for both sample
-// shapes, both heads and the binary search over 7 trajectories per workgroup.
+// shapes, both heads and the binary search over 7 trajectories per workgroup. privateWeights: the rollout's paired
+// forward pass from a private copy of the weights (the default on SwiftShader with pairs; its log-probs are checked
+// below) or from the buffer (false).
 interface GradientCase {
   env: string;
   hidden: number[];
@@ -33,6 +36,7 @@ interface GradientCase {
   tiledBackward?: boolean;
   storeActivations?: boolean;
   laneGradients?: boolean;
+  privateWeights?: boolean;
   envsPerGroup?: number;
   logStd?: number;
   learnLogStd?: boolean;
@@ -56,6 +60,7 @@ const cases: GradientCase[] = [
     baseline: 'perTimestep' as const,
     numEnvs: 64,
     laneGradients: false,
+    privateWeights: false,
   },
   {
     env: 'cartpole',
@@ -201,6 +206,7 @@ const labelled = cases.map((c) => ({
     : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
       (c.storeActivations === false ? ', hidden rows recomputed' : '') +
       (c.laneGradients === undefined ? '' : c.laneGradients ? ', gradient copy per invocation' : ', shared weight blocks') +
+      (c.privateWeights === false ? ', rollout weights from the buffer' : '') +
       (c.envsPerGroup ? `, ${c.envsPerGroup} trajectories per workgroup` : ''),
 }));
 
@@ -228,6 +234,7 @@ describe.each(labelled)(
         tiledBackward: c.tiledBackward,
         storeActivations: c.storeActivations,
         laneGradients: c.laneGradients,
+        privateWeights: c.privateWeights,
         envsPerGroup: c.envsPerGroup,
       });
       trainers.push(trainer);
@@ -236,6 +243,10 @@ describe.each(labelled)(
       // 128-unit layers' gradient does not fit 32 KiB of workgroup memory).
       const copies = c.laneGradients ?? (!c.tiledBackward && Math.max(0, ...hidden) <= 64);
       if (c.laneGradients !== undefined || (await isSoftwareDevice())) expect(trainer.laneGradients).toBe(copies);
+      // The rollout's private weight copy: asked for, or the default on a software adapter with pairs, same size bound.
+      const privateCopy =
+        c.privateWeights ?? ((c.samplesPerInvocation ?? 2) === 2 && trainer.layout.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
+      if (c.privateWeights !== undefined || (await isSoftwareDevice())) expect(trainer.privateWeights).toBe(privateCopy);
       // Kept hidden rows: asked for, or the default on a software adapter wherever they can be used.
       const keeps = hidden.length >= 2 && !c.tiledBackward && c.storeActivations !== false;
       if (c.storeActivations === true || (await isSoftwareDevice())) expect(trainer.storeActivations).toBe(keeps);

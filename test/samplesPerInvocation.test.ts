@@ -23,11 +23,14 @@ describe.each(cases)('samples per invocation 1 and 2 agree: $env, N $numEnvs', (
     const device = await testDevice();
     const batches = [];
     // The third shape shares weight loads wherever the host allows it (trainerKernels.ts subgroupWeightSharing): on
-    // SwiftShader, which has subgroups, it must; elsewhere it may fall back to per-invocation loads.
+    // SwiftShader, which has subgroups, it must; elsewhere it may fall back to per-invocation loads. The fourth runs
+    // the paired rollout from a private copy of the weights (privateWeights; the default on SwiftShader), the second
+    // and third from the buffer.
     const shapes = [
       { samplesPerInvocation: 1, subgroupWeightSharing: false },
-      { samplesPerInvocation: 2, subgroupWeightSharing: false },
-      { samplesPerInvocation: 2, subgroupWeightSharing: undefined },
+      { samplesPerInvocation: 2, subgroupWeightSharing: false, privateWeights: false },
+      { samplesPerInvocation: 2, subgroupWeightSharing: undefined, privateWeights: false },
+      { samplesPerInvocation: 2, privateWeights: true },
     ] as const;
     let shares = false;
     for (const shape of shapes) {
@@ -39,8 +42,12 @@ describe.each(cases)('samples per invocation 1 and 2 agree: $env, N $numEnvs', (
       batches.push(await trainer.readBatch());
     }
     if ((await isSoftwareDevice()) && device.features.has('subgroups')) expect(shares).toBe(true);
-    const [one, two, shared] = batches as NonNullable<(typeof batches)[0]>[];
-    if (!one || !two || !shared) throw new Error('no batch');
+    const [one, two, shared, copied] = batches as NonNullable<(typeof batches)[0]>[];
+    if (!one || !two || !shared || !copied) throw new Error('no batch');
+    expect(copied.valid).toEqual(two.valid);
+    expect(copied.actions).toEqual(two.actions);
+    expect(relativeL2(copied.obs, two.obs)).toBeLessThan(1e-6);
+    expect(relativeL2(copied.logProbs, two.logProbs)).toBeLessThan(1e-6);
     expect(shared.valid).toEqual(two.valid);
     expect(shared.actions).toEqual(two.actions);
     expect(relativeL2(shared.obs, two.obs)).toBeLessThan(1e-6);

@@ -31,6 +31,8 @@ describe('option validation', () => {
     [{ laneGradients: 'yes' }, 'laneGradients', /true or false/],
     [{ hidden: [16, 16], tiledBackward: true, laneGradients: true }, 'laneGradients', /tiledBackward false/],
     [{ hidden: [128, 128], laneGradients: true }, 'laneGradients', /workgroup memory \(this policy's takes \d+ bytes/],
+    [{ privateWeights: 'yes' }, 'privateWeights', /true or false/],
+    [{ samplesPerInvocation: 1, privateWeights: true }, 'privateWeights', /samplesPerInvocation 2/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {

@@ -70,6 +70,14 @@ export interface TrainerOptions {
    *  adapter where it fits and the gradient is at most 8,192 parameters (LANE_GRADIENTS_DEFAULT_MAX_PARAM4); off on
    *  a GPU, where a private copy of the gradient would not fit in registers. */
   laneGradients?: boolean;
+  /** With two environments per rollout invocation: each invocation copies the weights into private memory once per
+   *  episode and the paired forward pass reads them there, every loop unrolled (shaders/common/mlpPairPrivate.wgsl),
+   *  instead of loading each weight block from the buffer (a tuning knob; the same episodes). On a CPU adapter a
+   *  private array at a constant index is one vector load where a buffer load is a per-lane gather. Needs
+   *  samplesPerInvocation 2. Default: on a software (CPU) adapter with two environments per invocation and at most
+   *  8,192 parameters (as laneGradients); off on a GPU, where a private copy of the weights would not fit in
+   *  registers. */
+  privateWeights?: boolean;
   /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
    *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).
    *  Needs at least two hidden layers, tiledBackward false and on-policy training. Default: on a software (CPU)
@@ -116,6 +124,8 @@ export interface ResolvedOptions {
   tiledBackward: boolean;
   /** Undefined: chosen from the adapter and the policy's size (trainerKernels.ts laneGradients). */
   laneGradients: boolean | undefined;
+  /** Undefined: chosen from the adapter, the rollout's shape and the policy's size (trainerKernels.ts privateWeights). */
+  privateWeights: boolean | undefined;
   /** Undefined: chosen from the adapter and the memory it takes (trainerKernels.ts storeActivations). */
   storeActivations: boolean | undefined;
   logStd: number;
@@ -205,6 +215,8 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
     subgroupWeightSharing: subgroupWeightSharingOption(options),
     tiledBackward: booleanOption('tiledBackward', options.tiledBackward, false),
     laneGradients: options.laneGradients === undefined ? undefined : booleanOption('laneGradients', options.laneGradients, false),
+    privateWeights:
+      options.privateWeights === undefined ? undefined : booleanOption('privateWeights', options.privateWeights, false),
     storeActivations:
       options.storeActivations === undefined ? undefined : booleanOption('storeActivations', options.storeActivations, false),
     logStd: numberIn('logStd', options.logStd ?? 0, 'in [-10, 5]', (v) => v >= -10 && v <= 5),

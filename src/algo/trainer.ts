@@ -32,6 +32,7 @@ import {
   createTrainerKernels,
   kernelsNeeded,
   laneGradients,
+  privateWeights,
   samplesPerInvocation,
   storeActivations,
   type TrainerBindGroups,
@@ -80,6 +81,8 @@ export class Trainer {
   readonly tiledBackward: boolean;
   /** Whether each backward invocation accumulates its own copy of the gradient (the laneGradients option). */
   readonly laneGradients: boolean;
+  /** Whether the rollout's paired forward pass reads a private copy of the weights (the privateWeights option). */
+  readonly privateWeights: boolean;
   /** Whether the rollout keeps hidden activations for the backward pass (the storeActivations option). */
   readonly storeActivations: boolean;
   private readonly ownsDevice: boolean;
@@ -114,6 +117,7 @@ export class Trainer {
     subgroupWeightSharing: boolean;
     tiledBackward: boolean;
     laneGradients: boolean;
+    privateWeights: boolean;
     storeActivations: boolean;
     buffers: TrainerBuffers;
     kernels: CompiledKernels;
@@ -133,6 +137,7 @@ export class Trainer {
     this.subgroupWeightSharing = init.subgroupWeightSharing;
     this.tiledBackward = init.tiledBackward;
     this.laneGradients = init.laneGradients;
+    this.privateWeights = init.privateWeights;
     this.storeActivations = init.storeActivations;
     this.buffers = init.buffers;
     this.kernels = init.kernels;
@@ -212,6 +217,11 @@ export class Trainer {
         param4: layout.param4,
         envsPerGroup: options.envsPerGroup,
       });
+      const privateCopy = privateWeights(options.privateWeights, {
+        isFallback: acquired.isFallback,
+        samplesPerInvocation: backward.samplesPerInvocation,
+        param4: layout.param4,
+      });
       const needed = kernelsNeeded(
         options.baseline,
         options.normalizeAdvantages,
@@ -230,6 +240,7 @@ export class Trainer {
           replayBatches: offPolicy?.reuse ?? 1,
           storeActivations: store,
           laneGradients: lanes,
+          privateWeights: privateCopy,
         },
         needed,
       );
@@ -278,6 +289,7 @@ export class Trainer {
           subgroupWeightSharing: backward.subgroupWeightSharing,
           tiledBackward: backward.tiled,
           laneGradients: lanes,
+          privateWeights: privateCopy,
           storeActivations: store,
           buffers,
           kernels,

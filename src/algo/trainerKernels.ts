@@ -105,6 +105,25 @@ export function laneGradients(
  *  hidden [84, 84], 1,975 vec4s, compiled in about 20 s and trained). */
 export const LANE_GRADIENTS_DEFAULT_MAX_PARAM4 = 2048;
 
+/**
+ * Whether the rollout's paired forward pass reads a private copy of the weights with its loops unrolled
+ * (shaders/common/mlpPairPrivate.wgsl) rather than loading weight blocks from the buffer (mlpPair.wgsl). On a software
+ * adapter, where a buffer load is a per-lane gather and a private load at a constant index one vector load, the
+ * rollout kernel took 0.38x its time (SwiftShader, N 1024, 64x64, in-process A/B); a GPU keeps the buffer (not
+ * timed there). Only for pairs (the single-environment rollout is the GPU shape), and by default only up to the
+ * gradient size laneGradients defaults to (the unrolled code grows with the weights). `requested` true is refused
+ * without pairs.
+ */
+export function privateWeights(
+  requested: boolean | undefined,
+  facts: { isFallback: boolean; samplesPerInvocation: 1 | 2; param4: number },
+): boolean {
+  if (requested === true && facts.samplesPerInvocation !== 2) {
+    throw invalidOption('privateWeights', 'true needs samplesPerInvocation 2 (the rollout runs environments in pairs)');
+  }
+  return requested ?? (facts.isFallback && facts.samplesPerInvocation === 2 && facts.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
+}
+
 /** Workgroup memory of shaders/backwardLanes.wgsl: the gradient the copies are summed into, the length prefix. */
 function laneGradientWorkgroupBytes(param4: number, envsPerGroup: number): number {
   return param4 * 16 + Math.ceil(((envsPerGroup + 1) * 4) / 16) * 16;
@@ -284,6 +303,7 @@ export async function createTrainerKernels(
     replayBatches: number;
     storeActivations: boolean;
     laneGradients: boolean;
+    privateWeights: boolean;
   },
   needed: (keyof TrainerKernels)[],
 ): Promise<CompiledKernels> {
@@ -295,6 +315,7 @@ export async function createTrainerKernels(
         BACKWARD_TILE: backward.tile,
         BACKWARD_THREADS: backward.threads,
         BLOCKS_PER_INVOCATION: backward.blocksPerInvocation,
+        PRIVATE_WEIGHT_LAYERS: shape.privateWeights ? layout.layers.length : 0,
       },
     }),
   ].join('\n');
