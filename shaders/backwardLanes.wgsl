@@ -8,7 +8,8 @@
 // most of the kernel's time. Here an invocation runs a pair of samples (common/sampleDeltas.wgsl) and adds
 // delta (x) h straight from its private `deltas` and `activations` into `gradient`, with every loop unrolled
 // (#unroll, src/gpu/unrollLoops.ts) so that every index is a constant: each access is one vector load or store.
-// At the end the workgroup's invocations add their copies together and write one partial gradient, which
+// At the end (once per workgroup, in a rolled loop) the workgroup's invocations add their copies together and write
+// one partial gradient, which
 // gradient.wgsl sums with the other workgroups' in a fixed order (deterministic, as with backward.wgsl).
 //
 // The price: private memory for the whole gradient per invocation (PARAM4 vec4s) and code that grows with the
@@ -22,7 +23,9 @@
 #include "common/backwardSamples.wgsl"
 #include "common/sampleDeltas.wgsl"
 
-// Invocations per workgroup: one SIMD group on SwiftShader (4 lanes).
+// Invocations per workgroup: one SIMD group on SwiftShader (4 lanes). With subgroupWeightSharing the pairs' weight
+// loads assume these four invocations are subgroup invocations 0..3 (pairWeightsSubgroup.wgsl), which holds wherever
+// the host allows the sharing (subgroups of at least 4).
 override LANE_THREADS: u32 = 4u;
 
 var<private> gradient: array<vec4f, PARAM4>;

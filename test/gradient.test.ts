@@ -4,7 +4,7 @@
 // The gradient must satisfy relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it
 // computed in float64; log-probabilities agree to 1e-5 absolute (Gaussian: 1e-5 * max(1, |log pi|)).
 import { describe, expect, it } from 'vitest';
-import { LANE_GRADIENTS_DEFAULT_MAX_PARAM4 } from '../src/algo/trainerKernels.js';
+import { UNROLLED_MAX_PARAM4 } from '../src/algo/trainerKernels.js';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
 import { isSoftwareDevice, nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
@@ -131,6 +131,7 @@ const cases: GradientCase[] = [
     baseline: 'mean' as const,
     numEnvs: 26,
     storeActivations: true,
+    laneGradients: true,
   },
   // 7 trajectories per backward workgroup: the binary search for each sample's trajectory over a non-power of two.
   {
@@ -245,7 +246,7 @@ describe.each(labelled)(
       if (c.laneGradients !== undefined || (await isSoftwareDevice())) expect(trainer.laneGradients).toBe(copies);
       // The rollout's private weight copy: asked for, or the default on a software adapter with pairs, same size bound.
       const privateCopy =
-        c.privateWeights ?? ((c.samplesPerInvocation ?? 2) === 2 && trainer.layout.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
+        c.privateWeights ?? ((c.samplesPerInvocation ?? 2) === 2 && trainer.layout.param4 <= UNROLLED_MAX_PARAM4);
       if (c.privateWeights !== undefined || (await isSoftwareDevice())) expect(trainer.privateWeights).toBe(privateCopy);
       // Kept hidden rows: asked for, or the default on a software adapter wherever they can be used.
       const keeps = hidden.length >= 2 && !c.tiledBackward && c.storeActivations !== false;

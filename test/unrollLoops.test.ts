@@ -95,6 +95,7 @@ describe('#unroll', () => {
     ['#unroll\nfor (var i = 0u; i < NOPE; i++) {\n}', 2, /cannot evaluate "NOPE" \(NOPE is not a u32 constant\)/],
     ['#unroll\nfor (var i = 0u; i < WIDTHS[3]; i++) {\n}', 2, /WIDTHS\[3\] is out of range/],
     ['#unroll\nfor (var i = 0u; i < 3u & 1u; i++) {\n}', 2, /unexpected characters in "3u & 1u"/],
+    ['#unroll\nfor (var i = 0; i < 3u; i++) {\n}', 2, /write the start as a u32 \(0u\)/],
     ['#unroll\nfor (var i = 0u; i < 2u; i++) {\n  x();', 2, /the loop is never closed/],
     ['#unroll\nfor (var i = 0u; i < 2u; i++) {\n  x(); }', 3, /must end with `}` alone on its line/],
     ['#unroll\nfor (var i = 0u; i < 100000u; i++) {\n}', 2, /more than 65536 copies/],

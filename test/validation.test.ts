@@ -33,6 +33,7 @@ describe('option validation', () => {
     [{ hidden: [128, 128], laneGradients: true }, 'laneGradients', /workgroup memory \(this policy's takes \d+ bytes/],
     [{ privateWeights: 'yes' }, 'privateWeights', /true or false/],
     [{ samplesPerInvocation: 1, privateWeights: true }, 'privateWeights', /samplesPerInvocation 2/],
+    [{ hidden: [256, 256], privateWeights: true }, 'privateWeights', /at most 8192 parameters/],
   ];
   for (const [options, field, message] of cases) {
     it(`refuses ${JSON.stringify(options)}`, async () => {
@@ -59,20 +60,40 @@ describe('option validation', () => {
   });
 
   it('gives each backward invocation its own gradient copy by default on a software adapter, where it fits', async () => {
-    const { laneGradients, LANE_GRADIENTS_DEFAULT_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
-    const device = await testDevice();
-    const limit = device.limits.maxComputeWorkgroupStorageSize;
-    // The copies are summed in workgroup memory: param4 vec4s and the length prefix (envsPerGroup + 1 words).
-    const full = (limit - 16 * 5) / 16;
-    const fits = { isFallback: true, tiled: false, param4: Math.min(full, LANE_GRADIENTS_DEFAULT_MAX_PARAM4), envsPerGroup: 16 };
-    expect(laneGradients(undefined, device, fits)).toBe(true);
-    expect(laneGradients(undefined, device, { ...fits, param4: full + 1 })).toBe(false);
-    expect(laneGradients(undefined, device, { ...fits, param4: LANE_GRADIENTS_DEFAULT_MAX_PARAM4 + 1 })).toBe(false);
-    expect(() => laneGradients(true, device, { ...fits, param4: full + 1 })).toThrow(/^laneGradients: true needs a gradient/);
-    expect(laneGradients(undefined, device, { ...fits, isFallback: false })).toBe(false);
-    expect(laneGradients(true, device, { ...fits, isFallback: false })).toBe(true);
-    expect(laneGradients(undefined, device, { ...fits, tiled: true })).toBe(false);
-    expect(laneGradients(false, device, fits)).toBe(false);
+    const { laneGradients, UNROLLED_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
+    // laneGradients reads only the device's workgroup memory: the copies are summed there (param4 vec4s and the
+    // length prefix, envsPerGroup + 1 words), so a 32 KiB and a 64 KiB device separate that bound from the size bound.
+    const withMemory = (bytes: number) => ({ limits: { maxComputeWorkgroupStorageSize: bytes } }) as GPUDevice;
+    const small = withMemory(32768);
+    const large = withMemory(65536);
+    const full = (32768 - 16 * 5) / 16;
+    const fits = { isFallback: true, tiled: false, param4: full, envsPerGroup: 16 };
+    expect(laneGradients(undefined, small, fits)).toBe(true);
+    expect(laneGradients(undefined, small, { ...fits, param4: full + 1 })).toBe(false);
+    expect(() => laneGradients(true, small, { ...fits, param4: full + 1 })).toThrow(/^laneGradients: true needs a gradient/);
+    expect(laneGradients(undefined, large, { ...fits, param4: UNROLLED_MAX_PARAM4 })).toBe(true);
+    expect(laneGradients(undefined, large, { ...fits, param4: UNROLLED_MAX_PARAM4 + 1 })).toBe(false);
+    expect(() => laneGradients(true, large, { ...fits, param4: UNROLLED_MAX_PARAM4 + 1 })).toThrow(
+      /^laneGradients: true needs a policy of at most 8192 parameters .*this one: 8196/,
+    );
+    expect(laneGradients(undefined, small, { ...fits, isFallback: false })).toBe(false);
+    expect(laneGradients(true, small, { ...fits, isFallback: false })).toBe(true);
+    expect(laneGradients(undefined, small, { ...fits, tiled: true })).toBe(false);
+    expect(laneGradients(false, small, fits)).toBe(false);
+  });
+
+  it('copies the rollout weights to private memory by default on a software adapter with pairs, within the size bound', async () => {
+    const { privateWeights, UNROLLED_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
+    const pairs = { isFallback: true, samplesPerInvocation: 2 as const, param4: UNROLLED_MAX_PARAM4 };
+    expect(privateWeights(undefined, pairs)).toBe(true);
+    expect(privateWeights(undefined, { ...pairs, param4: UNROLLED_MAX_PARAM4 + 1 })).toBe(false);
+    expect(() => privateWeights(true, { ...pairs, param4: UNROLLED_MAX_PARAM4 + 1 })).toThrow(
+      /^privateWeights: true needs a policy of at most 8192 parameters/,
+    );
+    expect(privateWeights(undefined, { ...pairs, samplesPerInvocation: 1 })).toBe(false);
+    expect(privateWeights(undefined, { ...pairs, isFallback: false })).toBe(false);
+    expect(privateWeights(true, { ...pairs, isFallback: false })).toBe(true);
+    expect(privateWeights(false, pairs)).toBe(false);
   });
 
   it('refuses more environments than one backward dispatch can cover', async () => {

@@ -65,18 +65,17 @@ export interface TrainerOptions {
    *  loop unrolled (shaders/backwardLanes.wgsl), and the workgroup sums the copies at the end, instead of the
    *  workgroup sharing the gradient's weight blocks (shaders/backward.wgsl). On a CPU adapter a private array at a
    *  constant index is one vector load where backward.wgsl's workgroup-memory loads are per-lane gathers (a tuning
-   *  knob; same gradient; a few seconds more shader compilation). Needs tiledBackward false and a gradient that fits
-   *  the device's workgroup memory (about 8,000 parameters on a 32 KiB device). Default: on a software (CPU)
-   *  adapter where it fits and the gradient is at most 8,192 parameters (LANE_GRADIENTS_DEFAULT_MAX_PARAM4); off on
-   *  a GPU, where a private copy of the gradient would not fit in registers. */
+   *  knob; same gradient; seconds more shader compilation). Needs tiledBackward false, a gradient that fits the
+   *  device's workgroup memory (about 8,000 parameters on a 32 KiB device) and at most 8,192 parameters counted in
+   *  whole vec4s (UNROLLED_MAX_PARAM4: the largest tried). Default: on a software (CPU) adapter where it can run;
+   *  off on a GPU, where a private copy of the gradient would not fit in registers. */
   laneGradients?: boolean;
   /** With two environments per rollout invocation: each invocation copies the weights into private memory once per
    *  episode and the paired forward pass reads them there, every loop unrolled (shaders/common/mlpPairPrivate.wgsl),
    *  instead of loading each weight block from the buffer (a tuning knob; the same episodes). On a CPU adapter a
    *  private array at a constant index is one vector load where a buffer load is a per-lane gather. Needs
-   *  samplesPerInvocation 2. Default: on a software (CPU) adapter with two environments per invocation and at most
-   *  8,192 parameters (as laneGradients); off on a GPU, where a private copy of the weights would not fit in
-   *  registers. */
+   *  samplesPerInvocation 2 and at most 8,192 parameters (as laneGradients). Default: on a software (CPU) adapter
+   *  where it can run; off on a GPU, where a private copy of the weights would not fit in registers. */
   privateWeights?: boolean;
   /** The rollout keeps the outputs of the hidden layers after the first (4 bytes per unit, sample and stored
    *  layer) and the backward pass reads them instead of recomputing the hidden-to-hidden products (same gradient).

@@ -95,33 +95,41 @@ export function laneGradients(
     ? 'tiledBackward false'
     : bytes > limit
       ? `a gradient that fits the device's workgroup memory (this policy's takes ${bytes} bytes, the device has ${limit})`
-      : undefined;
+      : tooLargeToUnroll(facts.param4);
   if (requested === true && problem) throw invalidOption('laneGradients', `true needs ${problem}`);
-  return requested ?? (facts.isFallback && !problem && facts.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
+  return requested ?? (facts.isFallback && !problem);
 }
 
-/** The largest gradient (vec4s) laneGradients defaults to: the unrolled kernel's code grows with it, and SwiftShader's
- *  JIT crashed on a larger unrolled kernel than any tried here (its largest that fits 32 KiB of workgroup memory,
- *  hidden [84, 84], 1,975 vec4s, compiled in about 20 s and trained). */
-export const LANE_GRADIENTS_DEFAULT_MAX_PARAM4 = 2048;
+/** The largest policy (vec4s of parameters) the unrolled kernels (laneGradients, privateWeights) run with: their code
+ *  grows with it, and SwiftShader's JIT crashed on a larger unrolled kernel than any tried here (the largest tried,
+ *  hidden [84, 84], 1,975 vec4s, compiled in about 25 s and trained). */
+export const UNROLLED_MAX_PARAM4 = 2048;
+
+function tooLargeToUnroll(param4: number): string | undefined {
+  return param4 > UNROLLED_MAX_PARAM4
+    ? `a policy of at most ${UNROLLED_MAX_PARAM4 * 4} parameters counted in whole vec4s (this one: ${param4 * 4})`
+    : undefined;
+}
 
 /**
  * Whether the rollout's paired forward pass reads a private copy of the weights with its loops unrolled
  * (shaders/common/mlpPairPrivate.wgsl) rather than loading weight blocks from the buffer (mlpPair.wgsl). On a software
  * adapter, where a buffer load is a per-lane gather and a private load at a constant index one vector load, the
- * rollout kernel took 0.38x its time (SwiftShader, N 1024, 64x64, in-process A/B); a GPU keeps the buffer (not
- * timed there). Only for pairs (the single-environment rollout is the GPU shape), and by default only up to the
- * gradient size laneGradients defaults to (the unrolled code grows with the weights). `requested` true is refused
- * without pairs.
+ * rollout kernel took 0.36-0.38x its time (SwiftShader, N 1024, 64x64, in-process A/B); a GPU keeps the buffer (not
+ * timed there). Only for pairs (the single-environment rollout is the GPU shape) and policies within
+ * UNROLLED_MAX_PARAM4 (the unrolled code grows with the weights); `requested` true is refused, naming the reason,
+ * elsewhere.
  */
 export function privateWeights(
   requested: boolean | undefined,
   facts: { isFallback: boolean; samplesPerInvocation: 1 | 2; param4: number },
 ): boolean {
-  if (requested === true && facts.samplesPerInvocation !== 2) {
-    throw invalidOption('privateWeights', 'true needs samplesPerInvocation 2 (the rollout runs environments in pairs)');
-  }
-  return requested ?? (facts.isFallback && facts.samplesPerInvocation === 2 && facts.param4 <= LANE_GRADIENTS_DEFAULT_MAX_PARAM4);
+  const problem =
+    facts.samplesPerInvocation !== 2
+      ? 'samplesPerInvocation 2 (the rollout runs environments in pairs)'
+      : tooLargeToUnroll(facts.param4);
+  if (requested === true && problem) throw invalidOption('privateWeights', `true needs ${problem}`);
+  return requested ?? (facts.isFallback && !problem);
 }
 
 /** Workgroup memory of shaders/backwardLanes.wgsl: the gradient the copies are summed into, the length prefix. */

@@ -2,7 +2,8 @@
 // loop's body once per value of i, each copy in its own block that begins `const i = <value>u;`, so that every
 // index the body computes from i is a compile-time constant. A and B must be constant u32 expressions over literals,
 // the composed shader's u32 constants (scalars and arrays, e.g. LAYER_OUT4[layer]) and enclosing unrolled loops'
-// variables, with + - * / % and parentheses.
+// variables, with + - * / % and parentheses; the variable is a u32 (write the start as one, e.g. `0u`), and the body
+// must not `break` or `continue` the unrolled loop itself (no loop is left to leave).
 //
 // Why: on a CPU adapter (SwiftShader) each invocation is a SIMD lane, and an access to a private array at an index
 // that is not a compile-time constant is a per-lane gather or a masked per-lane scatter; at a constant index it is one
@@ -79,6 +80,9 @@ function expand(lines: SourceLine[], vars: Map<string, number>, constants: Const
     const [, name, startText, endText] = match as unknown as [string, string, string, string];
     const close = closingBrace(lines, i + 1);
     const body = lines.slice(i + 2, close);
+    if (/^\s*\d+\s*$/.test(startText)) {
+      throw shaderError(header, `#unroll: write the start as a u32 (${startText.trim()}u): the copies declare ${name} as one`);
+    }
     const start = evaluate(startText, vars, constants, header);
     const end = evaluate(endText, vars, constants, header);
     const indent = /^\s*/.exec(header.text)?.[0] ?? '';
