@@ -1,5 +1,6 @@
 // One REINFORCE iteration as one sequence of compute dispatches, recorded into one command encoder:
 //   COLLECT TRAJECTORIES   rollout.wgsl        N episodes with the current policy (env + MLP + sampling fused)
+//                          (CPU adapters: environment pairs from a private weight copy, privateWeights)
 //   CALCULATE RETURNS      returns.wgsl        reward-to-go (or full return) per step
 //   BASELINE, ADVANTAGE    advantage.wgsl      b (none | mean | perTimestep | optimal), A = R - b, normalisation
 //   GRADIENT               backward.wgsl       (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
