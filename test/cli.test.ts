@@ -157,7 +157,7 @@ describe('webgpu-reinforce train / eval', () => {
   });
 });
 
-const VECTORS = new URL('../../shared/gymnasium-vectors/', import.meta.url).pathname;
+const VECTORS = new URL('./data/gymnasium-vectors/', import.meta.url).pathname;
 const EXAMPLE = new URL('../examples/user-environment/', import.meta.url).pathname;
 
 describe('webgpu-reinforce with other environments', () => {

@@ -1,13 +1,13 @@
 // Every built-in environment: its WGSL kernel against its float64 reference (src/envs/) on fresh random states,
 // actions and random draws, its reset against the reference reset, and both against the transitions Gymnasium
-// 1.4.0's own code produced (../shared/gymnasium-vectors) through check-env.
+// 1.4.0's own code produced (test/data/gymnasium-vectors) through check-env.
 // Bound: each next-state component, reward and observation within relative error 1e-4 of float64, measured
 // against max(|expected|, 1) (angles modulo 2 pi); inputs are rounded to float32 before the reference sees them.
 // Where the step is so ill-conditioned that moving the float32 state by one rounding unit moves the exact result by
 // more than that (acrobot near its velocity clip: 1.9e-4), no float32 kernel can meet 1e-4: those components are
 // held to 4x the reference's own change under such perturbations instead, and at most 2% of the cases may need it.
 // Termination may differ only where a float64 state lies within 1e-5 of a threshold, which these draws avoid.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CHECK_TOLERANCE,
@@ -20,6 +20,7 @@ import {
 import type { EnvironmentDescriptor, ReferenceDynamics } from '../src/envs/environment.js';
 import { builtInEnvironments } from '../src/envs/registry.js';
 import { seededRandom, testDevice } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 
 type Random = () => number;
 const between = (random: Random, lo: number, hi: number) => lo + (hi - lo) * random();
@@ -63,12 +64,10 @@ const vectorFiles: Record<string, string> = {
   pendulum: 'Pendulum-v1',
   'mountaincar-continuous': 'MountainCarContinuous-v0',
 };
-const vectorsUrl = (file: string) => new URL(`../../shared/gymnasium-vectors/${file}.json`, import.meta.url);
+const vectorsUrl = (file: string) => new URL(`./data/gymnasium-vectors/${file}.json`, import.meta.url);
 
 const f32 = (xs: readonly number[]) => xs.map(Math.fround);
-const seed = Number(process.env.ENV_TEST_SEED ?? (Date.now() % 100000) + 1);
-if (!Number.isInteger(seed)) throw new Error(`ENV_TEST_SEED must be an integer, got "${process.env.ENV_TEST_SEED}"`);
-console.log(`environments.test.ts: random inputs from seed ${seed} (ENV_TEST_SEED=${seed} repeats them)`);
+const seed = testSeed('environments.test.ts');
 
 describe.each(Object.entries(builtInEnvironments))('environment %s', (name, env: EnvironmentDescriptor) => {
   const reference = env.reference as ReferenceDynamics;
@@ -153,8 +152,7 @@ describe.each(Object.entries(builtInEnvironments))('environment %s', (name, env:
   });
 
   const file = vectorFiles[name];
-  const haveVectors = file !== undefined && existsSync(vectorsUrl(file));
-  if (!haveVectors) return; // cartpole-pomdp and lqr have no Gymnasium counterpart
+  if (file === undefined) return; // cartpole-pomdp and lqr have no Gymnasium counterpart
 
   it(`float64 reference reproduces Gymnasium 1.4.0's transitions (relative 1e-6)`, () => {
     const transitions = parseTransitions(JSON.parse(readFileSync(vectorsUrl(file as string), 'utf8')), file as string);

@@ -1,5 +1,5 @@
 // Runs an environment's WGSL one step (or one reset) at a time from given states (shaders/envCheck.wgsl),
-// and checks it against reference transitions: Gymnasium's own (../shared/gymnasium-vectors format) for the
+// and checks it against reference transitions: Gymnasium's own (test/data/gymnasium-vectors format) for the
 // built-in environments, the user's for theirs. This is `webgpu-reinforce check-env`.
 import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
@@ -229,7 +229,7 @@ export async function checkEnvironment(
   };
 }
 
-/** The "single" transitions of a reference-vectors file (../shared/gymnasium-vectors format), checked. */
+/** The "single" transitions of a reference-vectors file (test/data/gymnasium-vectors format), checked. */
 export function parseTransitions(json: unknown, source: string): ReferenceTransition[] {
   const single = (json as { single?: unknown })?.single;
   if (!Array.isArray(single) || single.length === 0)

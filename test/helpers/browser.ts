@@ -1,5 +1,5 @@
 // Headless Chromium (Debian's, through puppeteer-core) on SwiftShader, and the demo served by Vite on 127.0.0.1
-// (a secure context, which WebGPU needs). Flags from ../shared/webgpu-on-cpu.md.
+// (a secure context, which WebGPU needs). The flags put Chromium's WebGPU, Vulkan and ANGLE on SwiftShader.
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 
