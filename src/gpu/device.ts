@@ -1,5 +1,6 @@
 // Device acquisition for Node (Dawn, the `webgpu` package) and the browser (navigator.gpu):
-// the real adapter first, SwiftShader (a CPU Vulkan driver) as the fallback, a clear error when neither exists.
+// the real adapter first, SwiftShader (a CPU Vulkan driver) as the fallback (chosen up front where no GPU driver is
+// installed), a clear error when neither exists.
 import { ReinforceError } from '../errors.js';
 
 export interface AcquiredDevice {
@@ -7,7 +8,7 @@ export interface AcquiredDevice {
   /** "vendor architecture (description)" as the adapter reports it. */
   adapterName: string;
   /** True when running on a software (CPU) adapter such as SwiftShader. */
-  isFallback: boolean;
+  softwareAdapter: boolean;
   /** The adapter's subgroup sizes, where it reports them. */
   subgroupSizes?: { min: number; max: number };
 }
@@ -22,6 +23,61 @@ export interface RequestDeviceOptions {
 
 /** Debian/Ubuntu's chromium package ships SwiftShader's Vulkan driver here. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Manifests of Vulkan drivers that run on the CPU (SwiftShader, Mesa's lavapipe/llvmpipe): not a GPU. */
+const SOFTWARE_ICD = /swiftshader|lvp|lavapipe|llvmpipe/i;
+
+/**
+ * The Vulkan driver manifest to name (VK_ICD_FILENAMES) before Dawn's first instance, or undefined to leave the
+ * Vulkan loader to its own search. `installed` lists the manifests (.json paths) in the loader's search folders
+ * (vulkanIcdManifests), `env` the process environment, `fallbackIcd` the SwiftShader manifest when it exists.
+ * SwiftShader is named up front only where the first try could not find a GPU anyway: Linux (elsewhere the loader
+ * searches the registry or bundles, and Dawn may not use Vulkan at all), no driver named by the user
+ * (VK_ICD_FILENAMES, VK_DRIVER_FILES, VK_ADD_DRIVER_FILES), and no installed manifest other than a software
+ * driver's. The loader's first instance would otherwise print "vkCreateInstance: Found no drivers!" (with a C++
+ * source path) to stderr before the fallback that then works.
+ */
+export function preselectedIcd(
+  installed: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  fallbackIcd: string | undefined,
+  platform: string,
+): string | undefined {
+  if (platform !== 'linux' || fallbackIcd === undefined) return undefined;
+  const named = ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES'].some((k) => (env[k] ?? '').trim() !== '');
+  if (named) return undefined;
+  const gpuDriver = installed.some((path) => !SOFTWARE_ICD.test(path.split('/').at(-1) ?? path));
+  return gpuDriver ? undefined : fallbackIcd;
+}
+
+/**
+ * The Vulkan driver manifests (.json) in the folders the Linux Vulkan loader searches: $XDG_CONFIG_HOME,
+ * $XDG_CONFIG_DIRS (/etc/xdg), /etc, $XDG_DATA_HOME and $XDG_DATA_DIRS (/usr/local/share:/usr/share), each with
+ * vulkan/icd.d appended. A folder that is missing or unreadable adds nothing.
+ */
+export async function vulkanIcdManifests(env: Readonly<Record<string, string | undefined>>): Promise<string[]> {
+  const { readdirSync } = await import('node:fs');
+  const home = env.HOME ?? '';
+  const list = (value: string | undefined, fallback: string) =>
+    (value && value.trim() !== '' ? value : fallback).split(':').filter((d) => d !== '');
+  const bases = [
+    env.XDG_CONFIG_HOME || (home && `${home}/.config`),
+    ...list(env.XDG_CONFIG_DIRS, '/etc/xdg'),
+    '/etc',
+    env.XDG_DATA_HOME || (home && `${home}/.local/share`),
+    ...list(env.XDG_DATA_DIRS, '/usr/local/share:/usr/share'),
+  ].filter((d): d is string => typeof d === 'string' && d !== '');
+  const manifests: string[] = [];
+  for (const base of new Set(bases)) {
+    const dir = `${base}/vulkan/icd.d`;
+    try {
+      for (const name of readdirSync(dir)) if (name.endsWith('.json')) manifests.push(`${dir}/${name}`);
+    } catch {
+      // no such folder
+    }
+  }
+  return manifests;
+}
 
 const INSTALL_HINT =
   'no WebGPU adapter found: on a machine without a GPU install SwiftShader and the Vulkan loader ' +
@@ -38,7 +94,7 @@ export function describeAdapter(info: GPUAdapterInfo): Omit<AcquiredDevice, 'dev
   const sizes = info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
   const subgroupSizes =
     sizes.subgroupMinSize && sizes.subgroupMaxSize ? { min: sizes.subgroupMinSize, max: sizes.subgroupMaxSize } : undefined;
-  return { adapterName: name, isFallback: fallbackFlag || software, subgroupSizes };
+  return { adapterName: name, softwareAdapter: fallbackFlag || software, subgroupSizes };
 }
 
 async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | null> {
@@ -61,15 +117,20 @@ async function nodeAdapter(options: RequestDeviceOptions): Promise<GPUAdapter | 
     nodeInstances.push(gpu);
     return gpu.requestAdapter({ powerPreference: options.powerPreference });
   };
-  if (!options.forceFallback) {
+  const fs = await import('node:fs');
+  const icd = process.env.WEBGPU_REINFORCE_ICD ?? SWIFTSHADER_ICD;
+  const fallbackIcd = fs.existsSync(icd) ? icd : undefined;
+  // No GPU driver installed: SwiftShader from the first instance, so the loader has nothing to warn about.
+  const preselected = options.forceFallback
+    ? undefined
+    : preselectedIcd(await vulkanIcdManifests(process.env), process.env, fallbackIcd, process.platform);
+  if (!options.forceFallback && preselected === undefined) {
     const adapter = await tryCreate();
     if (adapter) return adapter;
   }
-  const fs = await import('node:fs');
-  const icd = process.env.WEBGPU_REINFORCE_ICD ?? SWIFTSHADER_ICD;
-  if (!fs.existsSync(icd)) return null;
-  // The Vulkan loader reads these when the next instance is created.
-  process.env.VK_ICD_FILENAMES = icd;
+  if (fallbackIcd === undefined) return null;
+  // The Vulkan loader reads this when the next instance is created.
+  process.env.VK_ICD_FILENAMES = fallbackIcd;
   return tryCreate();
 }
 
@@ -128,7 +189,7 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   // Timestamp queries let Trainer.profileStep time each kernel on the GPU; nothing else depends on them.
   const timestamps = (options.timestampQueries ?? true) && adapter.features.has('timestamp-query');
   const requiredFeatures: GPUFeatureName[] = timestamps ? ['timestamp-query'] : [];
-  // Subgroups let pairs of samples share weight loads on a CPU adapter (trainerKernels.ts subgroupWeightSharing).
+  // Subgroups let pairs of samples share weight loads on a CPU adapter (src/algo/kernelPlan.ts subgroupWeightSharing).
   if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
   const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter), requiredFeatures });
   device.lost.then((info) => {
