@@ -1,7 +1,8 @@
 // Timing the engine and the peers on one workload; runs unchanged in Node and in the browser page.
 // Warm-up excluded; each figure is the median of `reps` wall-clock measurements of whole calls (GPU work
 // finished): env-steps of live episodes divided by seconds.
-import { createTrainer, type PolicyFile, peakBufferBytes } from '../src/index.js';
+import { createTrainerWithPlan } from '../src/algo/createTrainer.js';
+import { type PolicyFile, peakBufferBytes } from '../src/index.js';
 import type { ReinforcePeer } from './peers/peer.js';
 import { type EngineMeasure, type KernelOptions, median, type PeerMeasure, type Workload } from './workload.js';
 
@@ -20,15 +21,17 @@ export async function measureEngine(
   reps: number,
   kernelOptions: KernelOptions = {},
 ): Promise<EngineMeasure> {
-  const trainer = await createTrainer({
-    numEnvs: w.numEnvs,
-    hidden: w.hidden,
-    horizon: w.horizon,
-    policy,
-    lr: 1e-7,
-    seed: 1,
-    ...kernelOptions,
-  });
+  const trainer = await createTrainerWithPlan(
+    {
+      numEnvs: w.numEnvs,
+      hidden: w.hidden,
+      horizon: w.horizon,
+      policy,
+      lr: 1e-7,
+      seed: 1,
+    },
+    kernelOptions,
+  );
   try {
     await trainer.evaluate();
     await trainer.step();
@@ -46,12 +49,11 @@ export async function measureEngine(
     return {
       adapter: trainer.adapterName,
       kernelShape: {
-        samplesPerInvocation: trainer.samplesPerInvocation,
-        subgroupWeightSharing: trainer.subgroupWeightSharing,
-        tiledBackward: trainer.tiledBackward,
-        laneGradients: trainer.laneGradients,
-        privateWeights: trainer.privateWeights,
-        storeActivations: trainer.storeActivations,
+        samplesPerInvocation: trainer.plan.samplesPerInvocation,
+        subgroupWeightSharing: trainer.plan.subgroupWeightSharing,
+        laneGradients: trainer.plan.laneGradients,
+        privateWeights: trainer.plan.privateWeights,
+        storeActivations: trainer.plan.storeActivations,
       },
       rolloutStepsPerSecond: median(rollout),
       trainStepsPerSecond: median(train),

@@ -2,7 +2,8 @@
 // episodes capped at `horizon` steps (500 is CartPole-v1's own limit; a smaller cap times the same bounded slice,
 // the first `horizon` steps of every episode and the gradient step, for the engine and every peer alike).
 // Shared by the Node runner and the browser page.
-import type { IterationProfile, TrainerOptions } from '../src/index.js';
+import type { PlanOverrides } from '../src/algo/kernelPlan.js';
+import type { IterationProfile } from '../src/index.js';
 
 export interface Workload {
   env: 'cartpole';
@@ -32,23 +33,21 @@ export function backwardFlops(hidden: number[], storedActivations: boolean): num
   return forward + (forwardFlops(hidden) - first) + forwardFlops(hidden);
 }
 
-/** The trainer options a benchmark may vary (bench/ab.ts): how the kernels are shaped, not what they compute. */
+/** The kernel-plan fields a benchmark may force (bench/ab.ts): how the kernels are shaped, not what they compute. */
 export const KERNEL_OPTIONS = [
   'samplesPerInvocation',
   'subgroupWeightSharing',
-  'tiledBackward',
   'laneGradients',
   'privateWeights',
   'storeActivations',
   'envsPerGroup',
-] as const;
-export type KernelOptions = Pick<TrainerOptions, (typeof KERNEL_OPTIONS)[number]>;
+] as const satisfies readonly (keyof PlanOverrides)[];
+export type KernelOptions = PlanOverrides;
 
-/** How a trainer shaped its kernels for its adapter (trainerKernels.ts). */
+/** How a trainer shaped its kernels for its adapter (src/algo/kernelPlan.ts). */
 export interface KernelShape {
   samplesPerInvocation: 1 | 2;
   subgroupWeightSharing: boolean;
-  tiledBackward: boolean;
   laneGradients: boolean;
   privateWeights: boolean;
   storeActivations: boolean;
@@ -57,14 +56,13 @@ export interface KernelShape {
 export const describeKernelShape = (k: KernelShape) =>
   `${k.samplesPerInvocation} sample(s) per invocation` +
   (k.subgroupWeightSharing ? ', weight loads shared by the subgroup' : '') +
-  (k.tiledBackward ? ', tiled backward' : '') +
   (k.laneGradients ? ', a gradient copy per backward invocation' : '') +
   (k.privateWeights ? ', rollout weights copied to private memory' : '') +
   (k.storeActivations ? ', hidden activations kept for the backward pass' : '');
 
 export interface EngineMeasure {
   adapter: string;
-  /** How the trainer shaped its kernels for this adapter (trainerKernels.ts). */
+  /** How the trainer shaped its kernels for this adapter (src/algo/kernelPlan.ts). */
   kernelShape: KernelShape;
   rolloutStepsPerSecond: number;
   trainStepsPerSecond: number;

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     return;
   }
   const { device } = acquired;
-  adapter = acquired.adapterName + (acquired.isFallback ? ' (software fallback: CPU speed)' : '');
+  adapter = acquired.adapterName + (acquired.softwareAdapter ? ' (software fallback: CPU speed)' : '');
   device.lost.then((info) =>
     showProblem(`The GPU device was lost (${info.message || info.reason}). Reload the page to start again.`),
   );

@@ -14,7 +14,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(5) var<storage, read_write> adamMoments: array<vec4f>; // m at q, v at PARAM4 + q
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn adam(@builtin(global_invocation_id) id: vec3u) {
   let q = id.x;
   if (q >= PARAM4) {
     return;

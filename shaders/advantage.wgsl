@@ -55,10 +55,10 @@ fn optimalBaseline(@builtin(local_invocation_index) lid: u32) {
   fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
 }
 
-// Two shapes of the same per-timestep mean (the trainer picks one by N, see trainerKernels.ts): with few
-// environments a thread per time step looping over them (cheapest on CPU backends, where barriers are costly);
-// with many, a workgroup per time step splitting them (N-way parallel on a GPU). Both stride over time steps, so
-// any grid covers the horizon.
+// Two shapes of the same per-timestep mean (the trainer picks one by N: the kernel plan's perTimestepWorkgroups,
+// src/algo/kernelPlan.ts): with few environments a thread per time step looping over them (cheapest on CPU
+// backends, where barriers are costly); with many, a workgroup per time step splitting them (N-way parallel on a
+// GPU). Both stride over time steps, so any grid covers the horizon.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn perTimestepBaselineByStep(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var t = id.x; t < HORIZON; t += groups.x * WORKGROUP_SIZE) {
@@ -106,7 +106,7 @@ fn advantage(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) 
 
 // Mean and standard deviation of A over the valid samples, for normalisation.
 @compute @workgroup_size(REDUCE_SIZE)
-fn advantageMomentsMain(@builtin(local_invocation_index) lid: u32) {
+fn reduceAdvantageMoments(@builtin(local_invocation_index) lid: u32) {
   var sums = vec4f(0.0);
   for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
     let length = episodes[i].length;

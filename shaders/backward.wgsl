@@ -10,7 +10,8 @@
 //     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // in private arrays; then, layer by layer, the tile's layer inputs and deltas are staged in workgroup memory for
 // accumulateLayer (wide layers get more invocations than samples so that the weight blocks fit in registers).
-// shaders/backwardTiled.wgsl computes the same with the forward and delta passes as workgroup-tiled products.
+// CPU adapters run shaders/cpu/laneGradients.wgsl for the gradient instead (the kernel plan's laneGradients,
+// src/algo/kernelPlan.ts).
 
 #include "common/config.wgsl"
 #include "common/mlpPair.wgsl"
@@ -72,10 +73,21 @@ fn runTile(lid: u32, firstEnv: u32, tileStart: u32, segmentEnd: u32, count: u32)
   accumulateTile(lid, count);
 }
 
-@compute @workgroup_size(BACKWARD_THREADS)
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+fn backwardMain(lid: u32, group: u32) {
   if (SAMPLES_PER_INVOCATION == 2u) {
     startPairWeights();
   }
-  backwardGroup(lid, group.x);
+  backwardGroup(lid, group);
+}
+
+// The policy gradient's partial sum over this workgroup's trajectories (the host sets TRAJECTORY_GRAD_SQ false).
+@compute @workgroup_size(BACKWARD_THREADS)
+fn backwardGradient(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  backwardMain(lid, group.x);
+}
+
+// ||g(tau_i)||^2 per trajectory for the optimal baseline (the host sets TRAJECTORY_GRAD_SQ true).
+@compute @workgroup_size(BACKWARD_THREADS)
+fn backwardTrajectoryGradSq(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  backwardMain(lid, group.x);
 }

@@ -13,9 +13,7 @@ override PARTIAL_COUNT: u32 = 1u;
 @group(0) @binding(2) var<storage, read_write> stats: IterationStats;
 @group(0) @binding(3) var<storage, read_write> trainState: TrainState;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn reduceGradient(@builtin(global_invocation_id) id: vec3u) {
-  let q = id.x;
+fn sumPartialGradients(q: u32) {
   if (q >= PARAM4) {
     return;
   }
@@ -24,6 +22,18 @@ fn reduceGradient(@builtin(global_invocation_id) id: vec3u) {
     sum += partialGradients[g * PARAM4 + q];
   }
   gradient[q] = sum;
+}
+
+// The fresh batch's partials (PARTIAL_COUNT: its backward workgroups).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reduceGradient(@builtin(global_invocation_id) id: vec3u) {
+  sumPartialGradients(id.x);
+}
+
+// The off-policy replay's partials: the same sum over every kept batch's workgroups (PARTIAL_COUNT set to match).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn replayReduceGradient(@builtin(global_invocation_id) id: vec3u) {
+  sumPartialGradients(id.x);
 }
 
 @compute @workgroup_size(REDUCE_SIZE)

@@ -12,8 +12,8 @@
 //   ratio         r_t A_t: the first-order approximation behind the PPO-style surrogate (biased)
 // Weights are optionally truncated at c (biased, lower variance) and capped at e^20 (LOG_WEIGHT_CAP, below), so
 // the gradient stays finite in float32; capped weights count as truncated.
-// Entry points, in dispatch order: logWeightsMain (one invocation per trajectory), selfNormalize (optional, one
-// per time step), weightedAdvantage (one per trajectory: the terms above, for backward.wgsl), importanceStats
+// Entry points, in dispatch order: importanceLogWeights (one invocation per trajectory), importanceSelfNormalize
+// (optional, one per time step), importanceWeightedAdvantage (one per trajectory: the terms above, for backward.wgsl), importanceStats
 // (one workgroup: ESS, max weight, truncated share into IterationStats).
 // The host binds the replay under the names below; config.numEnvs counts the replayed trajectories, BATCH_ENVS
 // those of one batch (trajectory i belongs to replay slot i / BATCH_ENVS).
@@ -52,7 +52,7 @@ fn policyWeight(q: u32) -> vec4f {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn logWeightsMain(@builtin(global_invocation_id) id: vec3u) {
+fn importanceLogWeights(@builtin(global_invocation_id) id: vec3u) {
   let env = id.x;
   if (env >= config.numEnvs) {
     return;
@@ -97,7 +97,7 @@ fn logWeightsMain(@builtin(global_invocation_id) id: vec3u) {
 // Self-normalised weights: at each step t, w_it / mean_j w_jt over the trajectories j still running at t
 // (computed with the maximum factored out, so the sums cannot overflow). Biased, consistent, lower variance.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn selfNormalize(@builtin(global_invocation_id) id: vec3u) {
+fn importanceSelfNormalize(@builtin(global_invocation_id) id: vec3u) {
   let t = id.x;
   if (t >= HORIZON) {
     return;
@@ -128,7 +128,7 @@ fn selfNormalize(@builtin(global_invocation_id) id: vec3u) {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn weightedAdvantage(@builtin(global_invocation_id) id: vec3u) {
+fn importanceWeightedAdvantage(@builtin(global_invocation_id) id: vec3u) {
   let env = id.x;
   if (env >= config.numEnvs) {
     return;

@@ -13,7 +13,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(3) var<storage, read_write> returns: array<f32>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn computeReturns(@builtin(global_invocation_id) id: vec3u) {
   let env = id.x;
   if (env >= config.numEnvs) {
     return;

@@ -1,4 +1,4 @@
-// Rollout: one invocation per environment (two on CPU adapters: ENVS_PER_INVOCATION below) runs one whole episode
+// Rollout: one invocation per environment (two on CPU adapters: SAMPLES_PER_INVOCATION below) runs one whole episode
 // (trajectory tau_i) with the current policy,
 // fusing observe -> MLP forward -> sample a ~ pi(.|s) -> log pi(a|s) -> environment step, for up to HORIZON
 // steps, with no round trip to the host. Steps after the episode ends are not written; Episode.length masks them.
@@ -10,7 +10,7 @@
 #include "common/config.wgsl"
 #include "common/philox.wgsl"
 #include "common/mlpPair.wgsl"
-#include "common/mlpPairPrivate.wgsl"
+#include "cpu/mlpPairPrivate.wgsl"
 #include "head"
 #include "env"
 
@@ -30,8 +30,8 @@ fn policyWeight(q: u32) -> vec4f {
 // With STORE_ACTIVATIONS, each step's hidden rows that the backward pass would recompute (STORED4 per sample).
 @group(0) @binding(8) var<storage, read_write> storedActivations: array<vec4f>;
 
-// Keep the hidden activations for the backward pass (the storeActivations option; trainerKernels.ts); an
-// evaluation rollout (config.evaluating) keeps none.
+// Keep the hidden activations for the backward pass: the kernel plan's storeActivations (src/algo/kernelPlan.ts);
+// an evaluation rollout (config.evaluating) keeps none.
 override STORE_ACTIVATIONS: bool = false;
 
 // Writes the rows STORED_FIRST4.. of one sample's forward pass (`rows`: activations or activationsB).
@@ -43,13 +43,13 @@ fn storeActivationRows(env: u32, t: u32, rows: ptr<private, array<vec4f, ACT4_TO
 }
 
 // Environments each invocation runs: 1, or 2 side by side (sharing every weight load of the forward pass,
-// mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts samplesPerInvocation). Both shapes draw the
-// same random numbers per (environment, step), so they sample the same episodes.
-override ENVS_PER_INVOCATION: u32 = 1u;
+// mlpForwardPair; the kernel plan's samplesPerInvocation (src/algo/kernelPlan.ts) picks 2 on CPU adapters). Both
+// shapes draw the same random numbers per (environment, step), so they sample the same episodes.
+override SAMPLES_PER_INVOCATION: u32 = 1u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  if (ENVS_PER_INVOCATION == 2u) {
+fn rollout(@builtin(global_invocation_id) id: vec3u) {
+  if (SAMPLES_PER_INVOCATION == 2u) {
     startPairWeights();
     runEpisodePair(id.x * 2u);
   } else {

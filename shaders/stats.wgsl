@@ -10,7 +10,7 @@
 @group(0) @binding(3) var<storage, read_write> trainState: TrainState;
 
 @compute @workgroup_size(REDUCE_SIZE)
-fn main(@builtin(local_invocation_index) lid: u32) {
+fn reduceStats(@builtin(local_invocation_index) lid: u32) {
   var sums = vec4f(0.0);
   var extremes = vec2f(3.0e38, -3.0e38);
   var steps = 0u;

@@ -2,10 +2,12 @@
 // The public API: what an embedding app imports.
 
 export type { Batch } from './algo/batch.js';
-export type { ImportanceKind } from './algo/offPolicy.js';
-export type { BaselineKind, TrainerOptions } from './algo/options.js';
+export { createTrainer } from './algo/createTrainer.js';
+export type { IterationStats } from './algo/iterationStats.js';
+export type { KernelPlan } from './algo/kernelPlan.js';
+export type { BaselineKind, ImportanceKind, TrainerOptions } from './algo/options.js';
 export type { IterationProfile, KernelTime } from './algo/profile.js';
-export { createTrainer, type IterationStats, Trainer } from './algo/trainer.js';
+export type { Trainer } from './algo/trainer.js';
 export { createWatch, Watch } from './algo/watch.js';
 export {
   checkEnvironment,

@@ -1,8 +1,10 @@
 // advantage.wgsl: each baseline, the advantages and their normalisation, against float64 loops on fresh random
 // returns, lengths and squared gradient norms. Outputs poisoned with NaN before each run.
 import { describe, expect, it } from 'vitest';
+import { readTrainerBuffer, runKernel, writeTrainerBuffer } from '../src/algo/trainerProbe.js';
 import { type BaselineKind, createTrainer, type Trainer } from '../src/index.js';
 import { nanFilled, seededRandom, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 
 const T = 29;
 const trainers = trainersReleasedAfterAll<Trainer>();
@@ -19,7 +21,7 @@ async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boole
     hidden: [4],
   });
   trainers.push(trainer);
-  const random = seededRandom(Date.now() & 0xffff);
+  const random = seededRandom(testSeed('advantage.test.ts'));
   const lengths = Array.from({ length: N }, (_, i) => (i === 0 ? T : 1 + Math.floor(random() * T)));
   const fullReturn = lengths.map(() => (random() - 0.4) * 50);
   const returns = new Float32Array(N * T);
@@ -33,23 +35,25 @@ async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boole
     new Uint32Array(episodes, i * 16, 1)[0] = length;
     new Float32Array(episodes, i * 16 + 4, 3).set([0, 0, fullReturn[i] as number]);
   });
-  trainer.writeRaw('returns', returns);
-  trainer.writeRaw('episodes', new Uint8Array(episodes));
-  trainer.writeRaw('trajectoryGradSq', gradSq);
-  trainer.writeRaw('advantages', nanFilled(N * T * 4));
-  trainer.writeRaw('advantageMoments', nanFilled(16));
-  if (baseline === 'none') trainer.writeRaw('baseline', new Float32Array(T));
-  else trainer.writeRaw('baseline', nanFilled(T * 4));
-  if (baseline === 'mean') await trainer.runKernel('meanBaseline', 1);
-  if (baseline === 'perTimestep') await trainer.runKernel('perTimestepBaseline', 1);
-  if (baseline === 'optimal') await trainer.runKernel('optimalBaseline', 1);
-  await trainer.runKernel('advantage', Math.ceil((N * T) / 64));
+  writeTrainerBuffer(trainer, 'returns', returns);
+  writeTrainerBuffer(trainer, 'episodes', new Uint8Array(episodes));
+  writeTrainerBuffer(trainer, 'trajectoryGradSq', gradSq);
+  writeTrainerBuffer(trainer, 'advantages', nanFilled(N * T * 4));
+  writeTrainerBuffer(trainer, 'advantageMoments', nanFilled(16));
+  if (baseline === 'none') writeTrainerBuffer(trainer, 'baseline', new Float32Array(T));
+  else writeTrainerBuffer(trainer, 'baseline', nanFilled(T * 4));
+  if (baseline === 'mean') await runKernel(trainer, 'meanBaseline', 1);
+  // The plan reduces with a workgroup per time step from PER_TIMESTEP_WORKGROUP_MIN_ENVS environments (N 2100 below).
+  const perTimestep = trainer.plan.perTimestepWorkgroups ? 'perTimestepBaseline' : 'perTimestepBaselineByStep';
+  if (baseline === 'perTimestep') await runKernel(trainer, perTimestep, 1);
+  if (baseline === 'optimal') await runKernel(trainer, 'optimalBaseline', 1);
+  await runKernel(trainer, 'advantage', Math.ceil((N * T) / 64));
   if (normalize) {
-    await trainer.runKernel('advantageMoments', 1);
-    await trainer.runKernel('normalizeAdvantage', Math.ceil((N * T) / 64));
+    await runKernel(trainer, 'reduceAdvantageMoments', 1);
+    await runKernel(trainer, 'normalizeAdvantage', Math.ceil((N * T) / 64));
   }
-  const gpuBaseline = new Float32Array(await trainer.readRaw('baseline'));
-  const advantages = new Float32Array(await trainer.readRaw('advantages'));
+  const gpuBaseline = new Float32Array(await readTrainerBuffer(trainer, 'baseline'));
+  const advantages = new Float32Array(await readTrainerBuffer(trainer, 'advantages'));
   return { lengths, fullReturn, returns, gradSq, gpuBaseline, advantages };
 }
 

@@ -1,22 +1,20 @@
-// backwardShape (src/algo/trainerKernels.ts) picks the backward workgroup: the tile (samples staged at once) and the
-// invocations. Whatever the layers and the device's limits, its choice must be one the kernels can run: the workgroup
-// memory they declare within the limit (each variable rounded up to 16 bytes, as WebGPU counts it), a tile of 4 to 64
-// samples in whole fours (backwardTiled.wgsl's work items take 4 samples), at least as many invocations as samples,
+// backwardWorkgroup (src/algo/kernelPlan.ts) picks the backward workgroup: the tile (samples staged at once) and the
+// invocations. Whatever the layers and the device's limits, its choice must be one the kernel can run: the workgroup
+// memory it declares within the limit (each variable rounded up to 16 bytes, as WebGPU counts it), a tile of 4 to 64
+// samples, at least as many invocations as samples,
 // within the invocation limits, and enough blocks per invocation to cover every weight and bias block. Checked on
 // fake devices, so that limits no test machine has are covered too; the gradient tests run the kernels themselves.
 import { describe, expect, it } from 'vitest';
-import { backwardShape } from '../src/algo/trainerKernels.js';
+import { backwardWorkgroup } from '../src/algo/kernelPlan.js';
 import { type PolicyLayout, policyLayout } from '../src/policy/layout.js';
 
 const ceil16 = (n: number) => Math.ceil(n / 16) * 16;
 
-/** The workgroup memory each kernel declares (shaders/backward.wgsl, shaders/backwardTiled.wgsl and
- *  shaders/common/weightGradient.wgsl), in bytes, for a given shape. */
-function declaredBytes(layout: PolicyLayout, tiled: boolean, tile: number, threads: number, envsPerGroup: number) {
+/** The workgroup memory the kernel declares (shaders/backward.wgsl and shaders/common/weightGradient.wgsl), in bytes,
+ *  for a given shape. */
+function declaredBytes(layout: PolicyLayout, tile: number, threads: number, envsPerGroup: number) {
   const common = ceil16((envsPerGroup + 1) * 4) + ceil16(threads * 4); // lengthPrefix, gradSqScratch
-  if (!tiled) return common + tile * layout.maxStage4 * 16; // stage
-  const stageRow4 = layout.act4Total + layout.headParam4;
-  return common + tile * stageRow4 * 16 + 2 * ceil16(tile * 4); // stage, tileSample, tileWeight
+  return common + tile * layout.maxStage4 * 16; // stage
 }
 
 function fakeDevice(storage: number, invocations: number): GPUDevice {
@@ -47,39 +45,27 @@ const devices = [
   [16384, 64],
 ] as const;
 
-describe.each(Object.entries(layouts))('backwardShape: %s', (_name, layout) => {
+describe.each(Object.entries(layouts))('backwardWorkgroup: %s', (_name, layout) => {
   const blocks = layout.layers.reduce((sum, l, i) => sum + l.out4 * l.in4 + (layout.gradOut4[i] as number), 0);
-  it.each(devices.flatMap(([storage, invocations]) => [false, true].map((tiled) => ({ storage, invocations, tiled }))))(
-    'fits: $storage bytes, $invocations invocations, tiled $tiled',
-    ({ storage, invocations, tiled }) => {
+  it.each(devices.map(([storage, invocations]) => ({ storage, invocations })))(
+    'fits: $storage bytes, $invocations invocations',
+    ({ storage, invocations }) => {
       for (const envsPerGroup of [1, 16, 256]) {
-        const shape = backwardShape(
-          fakeDevice(storage, invocations),
-          layout,
-          envsPerGroup,
-          1,
-          { adapter: { isFallback: false }, requested: undefined },
-          tiled,
-        );
-        expect(shape.tiled).toBe(tiled);
+        const shape = backwardWorkgroup(fakeDevice(storage, invocations), layout, envsPerGroup);
         expect([4, 8, 16, 32, 64]).toContain(shape.tile);
         expect(shape.threads).toBeGreaterThanOrEqual(shape.tile);
         expect(shape.threads).toBeLessThanOrEqual(invocations);
         expect(Number.isInteger(Math.log2(shape.threads / shape.tile))).toBe(true);
         expect(shape.blocksPerInvocation * shape.threads).toBeGreaterThanOrEqual(blocks);
-        expect(declaredBytes(layout, tiled, shape.tile, shape.threads, envsPerGroup)).toBeLessThanOrEqual(storage);
-        expect(shape.subgroupWeightSharing).toBe(false); // not a software adapter
+        expect(declaredBytes(layout, shape.tile, shape.threads, envsPerGroup)).toBeLessThanOrEqual(storage);
       }
     },
   );
 });
 
-describe('backwardShape refuses what does not fit', () => {
-  it('names hidden, and tiledBackward when it is the tiled kernel that does not fit', () => {
+describe('backwardWorkgroup refuses what does not fit', () => {
+  it('names hidden', () => {
     const wide = policyLayout(4, 2, [1024, 1024], 'tanh');
-    const shape = (tiled: boolean) =>
-      backwardShape(fakeDevice(16384, 256), wide, 16, 1, { adapter: { isFallback: false }, requested: undefined }, tiled);
-    expect(() => shape(true)).toThrow(/^hidden: .*16384-byte workgroup memory with tiledBackward/);
-    expect(() => shape(false)).toThrow(/^hidden: /);
+    expect(() => backwardWorkgroup(fakeDevice(16384, 256), wide, 16)).toThrow(/^hidden: .*16384-byte workgroup memory/);
   });
 });

@@ -144,7 +144,7 @@ describe('npm run bench -- --sections ab', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     expect(run).toThrow(
-      /"lr" is not one of samplesPerInvocation, subgroupWeightSharing, tiledBackward, laneGradients, privateWeights, storeActivations, envsPerGroup/,
+      /"lr" is not one of samplesPerInvocation, subgroupWeightSharing, laneGradients, privateWeights, storeActivations, envsPerGroup/,
     );
   });
 });

@@ -3,24 +3,26 @@
 // and the Gaussian head (Pendulum with learned log-stds, the LQR with a linear policy and fixed log-stds).
 // The gradient must satisfy relative L2 error <= 1e-4 against (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it
 // computed in float64; log-probabilities agree to 1e-5 absolute (Gaussian: 1e-5 * max(1, |log pi|)).
+// Over 300 lines on purpose: one suite, one reference (test/reference/mlp.ts), many cases of one claim.
 import { describe, expect, it } from 'vitest';
-import { UNROLLED_MAX_PARAM4 } from '../src/algo/trainerKernels.js';
-import { createTrainer, type Trainer } from '../src/index.js';
+import { createTrainerWithPlan } from '../src/algo/createTrainer.js';
+import { UNROLLED_MAX_PARAM4 } from '../src/algo/kernelPlan.js';
+import { readTrainerBuffer, runKernel, writeTrainerBuffer } from '../src/algo/trainerProbe.js';
+import type { Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
 import { isSoftwareDevice, nanFilled, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 import { addLogProbGradient, flatten, logProb, zeroGradient } from './reference/mlp.js';
 
 const trainers = trainersReleasedAfterAll<Trainer>();
-const seed = (Date.now() % 100000) + 1;
+const seed = testSeed('gradient.test.ts');
 
 // samplesPerInvocation: the CPU shape (2 samples per backward invocation) and the GPU shape (1), whatever the adapter;
 // with 2, weight blocks shared across a subgroup where the device allows it (the default on SwiftShader) and, in one
-// case, loaded by every invocation for itself. tiledBackward: the backward pass as workgroup-tiled products
-// (shaders/backwardTiled.wgsl) for both heads, both activations, no hidden layer, wide ones (at 160 units more work
-// items than invocations), and the optimal baseline's per-trajectory pass. storeActivations: the backward pass
+// case, loaded by every invocation for itself. storeActivations: the backward pass
 // reads the hidden rows the rollout kept (the default on SwiftShader with two or more hidden layers) or recomputes
 // them (false), for both sample shapes and three hidden layers. laneGradients: each backward invocation adds its
-// samples into its own copy of the gradient (shaders/backwardLanes.wgsl: the default on SwiftShader where it fits)
+// samples into its own copy of the gradient (shaders/cpu/laneGradients.wgsl: the default on SwiftShader where it fits)
 // or the workgroup shares the gradient's weight blocks (false: backward.wgsl, the GPU default), for both sample
 // shapes, both heads and the binary search over 7 trajectories per workgroup. privateWeights: the rollout's paired
 // forward pass from a private copy of the weights (the default on SwiftShader with pairs; its log-probs are checked
@@ -33,7 +35,6 @@ interface GradientCase {
   numEnvs: number;
   samplesPerInvocation?: 1 | 2;
   subgroupWeightSharing?: boolean;
-  tiledBackward?: boolean;
   storeActivations?: boolean;
   laneGradients?: boolean;
   privateWeights?: boolean;
@@ -155,60 +156,16 @@ const cases: GradientCase[] = [
   { env: 'cartpole', hidden: [128, 128], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 20 },
   { env: 'pendulum', hidden: [8], activation: 'tanh' as const, baseline: 'optimal' as const, numEnvs: 24, logStd: -0.3 },
   lqrCase,
-  {
-    env: 'cartpole',
-    hidden: [16, 8],
-    activation: 'tanh' as const,
-    baseline: 'optimal' as const,
-    numEnvs: 37,
-    tiledBackward: true,
-  },
-  {
-    env: 'cartpole',
-    hidden: [12],
-    activation: 'relu' as const,
-    baseline: 'perTimestep' as const,
-    numEnvs: 50,
-    tiledBackward: true,
-  },
-  {
-    env: 'cartpole',
-    hidden: [128, 128],
-    activation: 'tanh' as const,
-    baseline: 'mean' as const,
-    numEnvs: 20,
-    tiledBackward: true,
-  },
-  // 160 units: more work items per layer (8 groups of samples x 40 vec4s) than the 256 invocations, so each loops.
-  {
-    env: 'cartpole',
-    hidden: [160],
-    activation: 'tanh' as const,
-    baseline: 'perTimestep' as const,
-    numEnvs: 30,
-    tiledBackward: true,
-  },
-  {
-    env: 'pendulum',
-    hidden: [8],
-    activation: 'tanh' as const,
-    baseline: 'optimal' as const,
-    numEnvs: 24,
-    logStd: -0.3,
-    tiledBackward: true,
-  },
-  { ...lqrCase, tiledBackward: true },
 ];
 
 const labelled = cases.map((c) => ({
   ...c,
-  shape: c.tiledBackward
-    ? 'tiled across the workgroup'
-    : `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
-      (c.storeActivations === false ? ', hidden rows recomputed' : '') +
-      (c.laneGradients === undefined ? '' : c.laneGradients ? ', gradient copy per invocation' : ', shared weight blocks') +
-      (c.privateWeights === false ? ', rollout weights from the buffer' : '') +
-      (c.envsPerGroup ? `, ${c.envsPerGroup} trajectories per workgroup` : ''),
+  shape:
+    `${c.samplesPerInvocation ?? 2} per invocation${c.subgroupWeightSharing === false ? ', per-invocation weight loads' : ''}` +
+    (c.storeActivations === false ? ', hidden rows recomputed' : '') +
+    (c.laneGradients === undefined ? '' : c.laneGradients ? ', gradient copy per invocation' : ', shared weight blocks') +
+    (c.privateWeights === false ? ', rollout weights from the buffer' : '') +
+    (c.envsPerGroup ? `, ${c.envsPerGroup} trajectories per workgroup` : ''),
 }));
 
 describe.each(labelled)(
@@ -218,45 +175,48 @@ describe.each(labelled)(
     it('log-probs, advantages-weighted gradient and Adam step match float64', async () => {
       const device = await testDevice();
       const learnLogStd = c.learnLogStd ?? true;
-      const trainer = await createTrainer({
-        device,
-        env: c.env,
-        numEnvs,
-        hidden,
-        activation,
-        baseline,
-        seed,
-        maxGradNorm: 5,
-        lr: 0.01,
-        logStd: c.logStd,
-        learnLogStd,
-        samplesPerInvocation: c.samplesPerInvocation ?? 2,
-        subgroupWeightSharing: c.subgroupWeightSharing,
-        tiledBackward: c.tiledBackward,
-        storeActivations: c.storeActivations,
-        laneGradients: c.laneGradients,
-        privateWeights: c.privateWeights,
-        envsPerGroup: c.envsPerGroup,
-      });
+      const trainer = await createTrainerWithPlan(
+        {
+          device,
+          env: c.env,
+          numEnvs,
+          hidden,
+          activation,
+          baseline,
+          seed,
+          maxGradNorm: 5,
+          lr: 0.01,
+          logStd: c.logStd,
+          learnLogStd,
+        },
+        {
+          samplesPerInvocation: c.samplesPerInvocation ?? 2,
+          subgroupWeightSharing: c.subgroupWeightSharing,
+          storeActivations: c.storeActivations,
+          laneGradients: c.laneGradients,
+          privateWeights: c.privateWeights,
+          envsPerGroup: c.envsPerGroup,
+        },
+      );
       trainers.push(trainer);
-      expect(trainer.tiledBackward).toBe(c.tiledBackward === true);
+      const plan = trainer.plan;
       // Per-invocation gradient copies: asked for, or the default on a software adapter wherever they fit (the
       // 128-unit layers' gradient does not fit 32 KiB of workgroup memory).
-      const copies = c.laneGradients ?? (!c.tiledBackward && Math.max(0, ...hidden) <= 64);
-      if (c.laneGradients !== undefined || (await isSoftwareDevice())) expect(trainer.laneGradients).toBe(copies);
+      const copies = c.laneGradients ?? Math.max(0, ...hidden) <= 64;
+      if (c.laneGradients !== undefined || (await isSoftwareDevice())) expect(plan.laneGradients).toBe(copies);
       // The rollout's private weight copy: asked for, or the default on a software adapter with pairs, same size bound.
       const privateCopy =
         c.privateWeights ?? ((c.samplesPerInvocation ?? 2) === 2 && trainer.layout.param4 <= UNROLLED_MAX_PARAM4);
-      if (c.privateWeights !== undefined || (await isSoftwareDevice())) expect(trainer.privateWeights).toBe(privateCopy);
+      if (c.privateWeights !== undefined || (await isSoftwareDevice())) expect(plan.privateWeights).toBe(privateCopy);
       // Kept hidden rows: asked for, or the default on a software adapter wherever they can be used.
-      const keeps = hidden.length >= 2 && !c.tiledBackward && c.storeActivations !== false;
-      if (c.storeActivations === true || (await isSoftwareDevice())) expect(trainer.storeActivations).toBe(keeps);
+      const keeps = hidden.length >= 2 && c.storeActivations !== false;
+      if (c.storeActivations === true || (await isSoftwareDevice())) expect(plan.storeActivations).toBe(keeps);
       // The default CPU shape shares weight loads across the subgroup where the device allows (SwiftShader does).
       const shares = (c.samplesPerInvocation ?? 2) === 2 && c.subgroupWeightSharing !== false;
       if (shares && (await isSoftwareDevice()) && device.features.has('subgroups')) {
-        expect(trainer.subgroupWeightSharing).toBe(true);
+        expect(plan.subgroupWeightSharing).toBe(true);
       }
-      if (!shares) expect(trainer.subgroupWeightSharing).toBe(false);
+      if (!shares) expect(plan.subgroupWeightSharing).toBe(false);
       // Outputs poisoned: anything the kernels fail to write shows up as NaN.
       for (const name of [
         'observations',
@@ -267,9 +227,9 @@ describe.each(labelled)(
         'gradient',
         'trajectoryGradSq',
       ]) {
-        trainer.writeRaw(name, nanFilled((await trainer.readRaw(name)).byteLength));
+        writeTrainerBuffer(trainer, name, nanFilled((await readTrainerBuffer(trainer, name)).byteLength));
       }
-      const momentsBefore = new Float32Array(await trainer.readRaw('adamMoments'));
+      const momentsBefore = new Float32Array(await readTrainerBuffer(trainer, 'adamMoments'));
       await trainer.step({ captureBatch: true });
       const batch = await trainer.readBatch();
       const { policy } = batch;
@@ -303,7 +263,7 @@ describe.each(labelled)(
       expect(relativeL2(actual, expected)).toBeLessThan(1e-4);
 
       if (baseline === 'optimal') {
-        const gradSq = new Float32Array(await trainer.readRaw('trajectoryGradSq'));
+        const gradSq = new Float32Array(await readTrainerBuffer(trainer, 'trajectoryGradSq'));
         const expectedSq = trajectoryGrad.map((g) => flatten(g).reduce((a, x) => a + x * x, 0));
         expect(relativeL2(Array.from(gradSq.subarray(0, numEnvs)), expectedSq)).toBeLessThan(1e-4);
       }
@@ -337,40 +297,40 @@ describe('kept hidden activations (storeActivations)', () => {
   it('are what the backward pass reads: replacing them changes the gradient, restoring them restores it', async () => {
     const device = await testDevice();
     // lr 1e-12: the Adam step is far below float32 resolution, so the parameters that sampled the rows stay.
-    const trainer = await createTrainer({
-      device,
-      env: 'cartpole',
-      numEnvs: 32,
-      hidden: [16, 8],
-      seed,
-      lr: 1e-12,
-      storeActivations: true,
-    });
+    const trainer = await createTrainerWithPlan(
+      { device, env: 'cartpole', numEnvs: 32, hidden: [16, 8], seed, lr: 1e-12 },
+      { storeActivations: true },
+    );
     trainers.push(trainer);
     await trainer.step();
-    const partials = Math.ceil(32 / trainer.options.envsPerGroup);
+    const partials = Math.ceil(32 / trainer.plan.envsPerGroup);
     const backward = async () => {
-      await trainer.runKernel('backwardGradient', partials);
-      return new Float32Array(await trainer.readRaw('partialGradients'));
+      await runKernel(trainer, 'backwardGradient', partials);
+      return new Float32Array(await readTrainerBuffer(trainer, 'partialGradients'));
     };
-    const kept = new Float32Array(await trainer.readRaw('storedActivations'));
+    const kept = new Float32Array(await readTrainerBuffer(trainer, 'storedActivations'));
     const reference = await backward();
-    trainer.writeRaw('storedActivations', new Float32Array(kept.length).fill(0.5));
+    writeTrainerBuffer(trainer, 'storedActivations', new Float32Array(kept.length).fill(0.5));
     expect(relativeL2(Array.from(await backward()), Array.from(reference))).toBeGreaterThan(1e-2);
-    trainer.writeRaw('storedActivations', kept);
+    writeTrainerBuffer(trainer, 'storedActivations', kept);
     expect(Array.from(await backward())).toEqual(Array.from(reference));
   });
 
   it('are kept by training rollouts only: an evaluation writes none', async () => {
     const device = await testDevice();
-    const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 8, hidden: [16, 8], seed, storeActivations: true });
+    const trainer = await createTrainerWithPlan(
+      { device, env: 'cartpole', numEnvs: 8, hidden: [16, 8], seed },
+      { storeActivations: true },
+    );
     trainers.push(trainer);
-    const bytes = (await trainer.readRaw('storedActivations')).byteLength;
-    trainer.writeRaw('storedActivations', nanFilled(bytes));
+    const bytes = (await readTrainerBuffer(trainer, 'storedActivations')).byteLength;
+    writeTrainerBuffer(trainer, 'storedActivations', nanFilled(bytes));
     await trainer.evaluate();
-    expect(new Float32Array(await trainer.readRaw('storedActivations')).every(Number.isNaN)).toBe(true);
+    expect(new Float32Array(await readTrainerBuffer(trainer, 'storedActivations')).every(Number.isNaN)).toBe(true);
     await trainer.step();
     // Sample 0 of environment 0 (step 0 of every episode is valid): its kept rows are written.
-    expect(Array.from(new Float32Array(await trainer.readRaw('storedActivations'), 0, 8)).some(Number.isNaN)).toBe(false);
+    expect(Array.from(new Float32Array(await readTrainerBuffer(trainer, 'storedActivations'), 0, 8)).some(Number.isNaN)).toBe(
+      false,
+    );
   });
 });

@@ -7,6 +7,7 @@
 //    parameters; the mean estimate of dJ/d(K, b, logStd) matches the exact gradient (central differences of
 //    linearPolicyReturn) with every component within 5 standard errors (se = sample std / sqrt(M)), fixed seeds.
 import { describe, expect, it } from 'vitest';
+import { writeTrainerBuffer } from '../src/algo/trainerProbe.js';
 import { defaultLqrConfig, type LqrConfig, linearPolicyReturn, lqrEnvironment, optimalCost } from '../src/envs/lqr.js';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
@@ -113,7 +114,7 @@ describe('Gaussian policy gradient on the LQR', () => {
     const params = packParameters(trainer.layout, policy.layers, policy.logStd);
     const estimates: number[][] = [];
     for (let m = 0; m < M; m++) {
-      trainer.writeRaw('policyParams', params);
+      writeTrainerBuffer(trainer, 'policyParams', params);
       await trainer.step({ captureBatch: true });
       estimates.push(flatten((await trainer.readBatch()).gradient));
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readBuffer } from '../src/gpu/readback.js';
 import { createPolicyRunner, initialPolicy, type PolicyFile } from '../src/index.js';
 import { seededRandom, testDevice } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 import { forward } from './reference/mlp.js';
 
 const ROWS = 10_000;
@@ -38,7 +39,7 @@ describe('policy runner', () => {
         seed: 4,
       }),
     );
-    const random = seededRandom(Date.now() & 0xffff);
+    const random = seededRandom(testSeed('policyRunner.test.ts'));
     const observations = Float32Array.from({ length: ROWS * 6 }, () => (random() - 0.5) * 4);
     const runner = await createPolicyRunner({ device, policy });
     const input = callerBuffer(device, observations.byteLength);

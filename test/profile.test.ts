@@ -1,20 +1,21 @@
 // Trainer.profileStep: one real iteration, timed kernel by kernel (GPU timestamps, or the CPU clock on a device
 // without them); it must do exactly the work of step(). And the buffer-memory accounting the benchmark reports.
 import { describe, expect, it } from 'vitest';
+import { readTrainerBuffer } from '../src/algo/trainerProbe.js';
 import { createTrainer, liveBufferBytes, peakBufferBytes, requestDevice } from '../src/index.js';
 import { testDevice } from './helpers/gpu.js';
 
 const options = { numEnvs: 64, hidden: [8], horizon: 60, seed: 7, lr: 0.01 };
 const perTimestepKernels = [
   'rollout',
-  'returns',
-  'perTimestepBaseline',
+  'computeReturns',
+  'perTimestepBaselineByStep', // 64 environments: a thread per time step (kernelPlan.ts perTimestepWorkgroups)
   'advantage',
   'backwardGradient',
   'reduceGradient',
   'gradientNorm',
   'adam',
-  'stats',
+  'reduceStats',
 ];
 
 async function stepsAgainstProfiles(device: GPUDevice, expectedClock: string): Promise<void> {
@@ -33,8 +34,8 @@ async function stepsAgainstProfiles(device: GPUDevice, expectedClock: string): P
       expect(Number.isFinite(k.milliseconds) && k.milliseconds >= 0).toBe(true);
     }
   }
-  expect(Array.from(new Float32Array(await profiled.readRaw('policyParams')))).toEqual(
-    Array.from(new Float32Array(await plain.readRaw('policyParams'))),
+  expect(Array.from(new Float32Array(await readTrainerBuffer(profiled, 'policyParams')))).toEqual(
+    Array.from(new Float32Array(await readTrainerBuffer(plain, 'policyParams'))),
   );
   plain.destroy();
   profiled.destroy();

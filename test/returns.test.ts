@@ -1,8 +1,10 @@
 // returns.wgsl: the reverse reward-to-go scan against a plain loop, at awkward sizes (T = 123, N = 7) with
 // episodes ending at odd places, gamma < 1, for reward-to-go on and off. Outputs poisoned with NaN first.
 import { describe, expect, it } from 'vitest';
+import { readTrainerBuffer, runKernel, writeTrainerBuffer } from '../src/algo/trainerProbe.js';
 import { createTrainer, type Trainer } from '../src/index.js';
 import { nanFilled, seededRandom, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 
 const N = 7;
 const T = 123;
@@ -13,7 +15,7 @@ async function runReturns(rewardToGo: boolean) {
   const device = await testDevice();
   const trainer = await createTrainer({ device, numEnvs: N, horizon: T, gamma, rewardToGo, hidden: [4] });
   trainers.push(trainer);
-  const random = seededRandom(Date.now() & 0xffff);
+  const random = seededRandom(testSeed('returns.test.ts'));
   const lengths = [T, 1, 2, 61, 122, 97, 5];
   const rewards = new Float32Array(N * T).map(() => (random() - 0.3) * 10);
   const episodes = new ArrayBuffer(N * 16);
@@ -21,12 +23,12 @@ async function runReturns(rewardToGo: boolean) {
     new Uint32Array(episodes, i * 16, 1)[0] = length;
     new Float32Array(episodes, i * 16 + 4, 3).fill(Number.NaN);
   });
-  trainer.writeRaw('rewards', rewards);
-  trainer.writeRaw('episodes', new Uint8Array(episodes));
-  trainer.writeRaw('returns', nanFilled(N * T * 4));
-  await trainer.runKernel('returns', 1);
-  const returns = new Float32Array(await trainer.readRaw('returns'));
-  const discounted = new Float32Array(await trainer.readRaw('episodes'));
+  writeTrainerBuffer(trainer, 'rewards', rewards);
+  writeTrainerBuffer(trainer, 'episodes', new Uint8Array(episodes));
+  writeTrainerBuffer(trainer, 'returns', nanFilled(N * T * 4));
+  await runKernel(trainer, 'computeReturns', 1);
+  const returns = new Float32Array(await readTrainerBuffer(trainer, 'returns'));
+  const discounted = new Float32Array(await readTrainerBuffer(trainer, 'episodes'));
   return { lengths, rewards, returns, discounted };
 }
 

@@ -6,12 +6,14 @@
 // the rest of its subgroup none). Subgroup sharing hands every invocation the same weights it would have loaded
 // itself, so it must match the per-invocation loads exactly.
 import { describe, expect, it } from 'vitest';
-import { createTrainer, type Trainer } from '../src/index.js';
+import { createTrainerWithPlan } from '../src/algo/createTrainer.js';
+import type { Trainer } from '../src/index.js';
 import { isSoftwareDevice, relativeL2, testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 import { flatten } from './reference/mlp.js';
 
 const trainers = trainersReleasedAfterAll<Trainer>();
-const seed = (Date.now() % 100000) + 1;
+const seed = testSeed('samplesPerInvocation.test.ts');
 
 const cases = [
   { env: 'cartpole', hidden: [16, 8], numEnvs: 37 },
@@ -22,7 +24,7 @@ describe.each(cases)('samples per invocation 1 and 2 agree: $env, N $numEnvs', (
   it(`same episodes and gradient (seed ${seed})`, async () => {
     const device = await testDevice();
     const batches = [];
-    // The third shape shares weight loads wherever the host allows it (trainerKernels.ts subgroupWeightSharing): on
+    // The third shape shares weight loads wherever the host allows it (src/algo/kernelPlan.ts subgroupWeightSharing): on
     // SwiftShader, which has subgroups, it must; elsewhere it may fall back to per-invocation loads. The fourth runs
     // the paired rollout from a private copy of the weights (privateWeights; the default on SwiftShader), the second
     // and third from the buffer.
@@ -34,10 +36,10 @@ describe.each(cases)('samples per invocation 1 and 2 agree: $env, N $numEnvs', (
     ] as const;
     let shares = false;
     for (const shape of shapes) {
-      const trainer = await createTrainer({ device, ...c, seed, baseline: 'optimal', ...shape });
+      const trainer = await createTrainerWithPlan({ device, ...c, seed, baseline: 'optimal' }, shape);
       trainers.push(trainer);
-      expect(trainer.samplesPerInvocation).toBe(shape.samplesPerInvocation);
-      shares = trainer.subgroupWeightSharing;
+      expect(trainer.plan.samplesPerInvocation).toBe(shape.samplesPerInvocation);
+      shares = trainer.plan.subgroupWeightSharing;
       await trainer.step({ captureBatch: true });
       batches.push(await trainer.readBatch());
     }

@@ -9,6 +9,7 @@
 // Variance claim: the total variance (sum over components) with baseline + reward-to-go is below that of
 // the plain estimator.
 import { describe, expect, it } from 'vitest';
+import { writeTrainerBuffer } from '../src/algo/trainerProbe.js';
 import { type BaselineKind, createTrainer, type Trainer } from '../src/index.js';
 import { packParameters } from '../src/policy/layout.js';
 import type { PolicyFile } from '../src/policy/policyFile.js';
@@ -28,7 +29,7 @@ async function estimates(baseline: BaselineKind, rewardToGo: boolean, policy: Po
   const params = packParameters(trainer.layout, policy.layers);
   const out: number[][] = [];
   for (let m = 0; m < M; m++) {
-    trainer.writeRaw('policyParams', params);
+    writeTrainerBuffer(trainer, 'policyParams', params);
     await trainer.step({ captureBatch: true });
     out.push(flatten((await trainer.readBatch()).gradient));
   }

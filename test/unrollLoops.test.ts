@@ -1,6 +1,6 @@
 // The `#unroll` step of shader composition (src/gpu/unrollLoops.ts): loop bodies repeated with their variable a
 // constant, bounds read from the shader's constants, origins kept for compile errors, bad input refused by name.
-// (The kernel it exists for, shaders/backwardLanes.wgsl, is checked against float64 in gradient.test.ts.)
+// (The kernel it exists for, shaders/cpu/laneGradients.wgsl, is checked against float64 in gradient.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { composeSource, originOf } from '../src/gpu/shaderSource.js';
 import { unrollLoops } from '../src/gpu/unrollLoops.js';

@@ -2,6 +2,7 @@
 // against the WGSL declarations.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createTrainerWithPlan } from '../src/algo/createTrainer.js';
 import { Kernel } from '../src/gpu/kernel.js';
 import { composeShader, composeSource, originOf } from '../src/gpu/shaderSource.js';
 import { createTrainer, liveBuffers, ReinforceError } from '../src/index.js';
@@ -19,26 +20,31 @@ describe('option validation', () => {
     [{ env: 'nope' }, 'env', /allowed: cartpole/],
     [{ baseline: 'median' }, 'baseline', /none, mean, perTimestep, optimal/],
     [{ activation: 'gelu' }, 'activation', /tanh/],
-    [{ samplesPerInvocation: 4 }, 'samplesPerInvocation', /from 1 to 2/],
-    [{ subgroupWeightSharing: 'yes' }, 'subgroupWeightSharing', /true or false/],
-    [{ samplesPerInvocation: 1, subgroupWeightSharing: true }, 'subgroupWeightSharing', /samplesPerInvocation 2/],
-    [{ tiledBackward: 1 }, 'tiledBackward', /true or false/],
-    [{ storeActivations: 'yes' }, 'storeActivations', /true or false/],
-    [{ hidden: [32], storeActivations: true }, 'storeActivations', /at least two hidden layers/],
-    [{ hidden: [16, 16], tiledBackward: true, storeActivations: true }, 'storeActivations', /tiledBackward false/],
-    [{ hidden: [16, 16], epochs: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
-    [{ hidden: [16, 16], reuse: 2, storeActivations: true }, 'storeActivations', /on-policy training/],
-    [{ laneGradients: 'yes' }, 'laneGradients', /true or false/],
-    [{ hidden: [16, 16], tiledBackward: true, laneGradients: true }, 'laneGradients', /tiledBackward false/],
-    [{ hidden: [128, 128], laneGradients: true }, 'laneGradients', /workgroup memory \(this policy's takes \d+ bytes/],
-    [{ privateWeights: 'yes' }, 'privateWeights', /true or false/],
-    [{ samplesPerInvocation: 1, privateWeights: true }, 'privateWeights', /samplesPerInvocation 2/],
-    [{ hidden: [256, 256], privateWeights: true }, 'privateWeights', /at most 8192 parameters/],
+    [{ rewardToGo: 'yes' }, 'rewardToGo', /true or false/],
+    [{ normalizeAdvantages: 1 }, 'normalizeAdvantages', /true or false/],
+    [{ importanceSelfNormalize: 'no' }, 'importanceSelfNormalize', /true or false/],
   ];
-  for (const [options, field, message] of cases) {
-    it(`refuses ${JSON.stringify(options)}`, async () => {
+  // Kernel-plan fields forced as tests and the bench may (createTrainerWithPlan): each refusal names the field.
+  const planCases: [Record<string, unknown>, Record<string, unknown>, string, RegExp][] = [
+    [{}, { samplesPerInvocation: 4 }, 'samplesPerInvocation', /1 or 2/],
+    [{}, { envsPerGroup: 0 }, 'envsPerGroup', /from 1 to 256/],
+    [{}, { subgroupWeightSharing: 'yes' }, 'subgroupWeightSharing', /true or false/],
+    [{}, { samplesPerInvocation: 1, subgroupWeightSharing: true }, 'subgroupWeightSharing', /samplesPerInvocation 2/],
+    [{}, { storeActivations: 'yes' }, 'storeActivations', /true or false/],
+    [{ hidden: [32] }, { storeActivations: true }, 'storeActivations', /at least two hidden layers/],
+    [{ hidden: [16, 16], epochs: 2 }, { storeActivations: true }, 'storeActivations', /on-policy training/],
+    [{ hidden: [16, 16], reuse: 2 }, { storeActivations: true }, 'storeActivations', /on-policy training/],
+    [{}, { laneGradients: 'yes' }, 'laneGradients', /true or false/],
+    [{ hidden: [128, 128] }, { laneGradients: true }, 'laneGradients', /workgroup memory \(this policy's takes \d+ bytes/],
+    [{}, { privateWeights: 'yes' }, 'privateWeights', /true or false/],
+    [{}, { samplesPerInvocation: 1, privateWeights: true }, 'privateWeights', /samplesPerInvocation 2/],
+    [{ hidden: [256, 256] }, { privateWeights: true }, 'privateWeights', /at most 8192 parameters/],
+  ];
+  const all = [...cases.map(([options, field, message]) => [options, {}, field, message] as const), ...planCases];
+  for (const [options, plan, field, message] of all) {
+    it(`refuses ${JSON.stringify(options)}${Object.keys(plan).length ? ` with the plan ${JSON.stringify(plan)}` : ''}`, async () => {
       const device = await testDevice();
-      const error = await createTrainer({ device, ...options }).catch((e) => e);
+      const error = await createTrainerWithPlan({ device, ...options }, plan).catch((e) => e);
       expect(error).toBeInstanceOf(ReinforceError);
       expect(error.field).toBe(field);
       expect(error.message).toMatch(message);
@@ -46,11 +52,11 @@ describe('option validation', () => {
   }
 
   it('keeps hidden activations by default on a software adapter while they take at most 256 MiB', async () => {
-    const { storeActivations, STORED_ACTIVATIONS_DEFAULT_BYTES } = await import('../src/algo/trainerKernels.js');
-    const facts = { isFallback: true, stored4: 16, tiled: false, offPolicy: false, bytes: 1e8, maxBytes: 2 ** 31 };
+    const { storeActivations, STORED_ACTIVATIONS_DEFAULT_BYTES } = await import('../src/algo/kernelPlan.js');
+    const facts = { softwareAdapter: true, stored4: 16, offPolicy: false, bytes: 1e8, maxBytes: 2 ** 31 };
     expect(storeActivations(undefined, facts)).toBe(true);
-    expect(storeActivations(undefined, { ...facts, isFallback: false })).toBe(false);
-    expect(storeActivations(true, { ...facts, isFallback: false })).toBe(true);
+    expect(storeActivations(undefined, { ...facts, softwareAdapter: false })).toBe(false);
+    expect(storeActivations(true, { ...facts, softwareAdapter: false })).toBe(true);
     expect(storeActivations(undefined, { ...facts, bytes: STORED_ACTIVATIONS_DEFAULT_BYTES + 16 })).toBe(false);
     expect(storeActivations(true, { ...facts, bytes: STORED_ACTIVATIONS_DEFAULT_BYTES + 16 })).toBe(true);
     expect(storeActivations(undefined, { ...facts, offPolicy: true })).toBe(false);
@@ -60,14 +66,14 @@ describe('option validation', () => {
   });
 
   it('gives each backward invocation its own gradient copy by default on a software adapter, where it fits', async () => {
-    const { laneGradients, UNROLLED_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
+    const { laneGradients, UNROLLED_MAX_PARAM4 } = await import('../src/algo/kernelPlan.js');
     // laneGradients reads only the device's workgroup memory: the copies are summed there (param4 vec4s and the
     // length prefix, envsPerGroup + 1 words), so a 32 KiB and a 64 KiB device separate that bound from the size bound.
     const withMemory = (bytes: number) => ({ limits: { maxComputeWorkgroupStorageSize: bytes } }) as GPUDevice;
     const small = withMemory(32768);
     const large = withMemory(65536);
     const full = (32768 - 16 * 5) / 16;
-    const fits = { isFallback: true, tiled: false, param4: full, envsPerGroup: 16 };
+    const fits = { softwareAdapter: true, param4: full, envsPerGroup: 16 };
     expect(laneGradients(undefined, small, fits)).toBe(true);
     expect(laneGradients(undefined, small, { ...fits, param4: full + 1 })).toBe(false);
     expect(() => laneGradients(true, small, { ...fits, param4: full + 1 })).toThrow(/^laneGradients: true needs a gradient/);
@@ -76,30 +82,29 @@ describe('option validation', () => {
     expect(() => laneGradients(true, large, { ...fits, param4: UNROLLED_MAX_PARAM4 + 1 })).toThrow(
       /^laneGradients: true needs a policy of at most 8192 parameters .*this one: 8196/,
     );
-    expect(laneGradients(undefined, small, { ...fits, isFallback: false })).toBe(false);
-    expect(laneGradients(true, small, { ...fits, isFallback: false })).toBe(true);
-    expect(laneGradients(undefined, small, { ...fits, tiled: true })).toBe(false);
+    expect(laneGradients(undefined, small, { ...fits, softwareAdapter: false })).toBe(false);
+    expect(laneGradients(true, small, { ...fits, softwareAdapter: false })).toBe(true);
     expect(laneGradients(false, small, fits)).toBe(false);
   });
 
   it('copies the rollout weights to private memory by default on a software adapter with pairs, within the size bound', async () => {
-    const { privateWeights, UNROLLED_MAX_PARAM4 } = await import('../src/algo/trainerKernels.js');
-    const pairs = { isFallback: true, samplesPerInvocation: 2 as const, param4: UNROLLED_MAX_PARAM4 };
+    const { privateWeights, UNROLLED_MAX_PARAM4 } = await import('../src/algo/kernelPlan.js');
+    const pairs = { softwareAdapter: true, samplesPerInvocation: 2 as const, param4: UNROLLED_MAX_PARAM4 };
     expect(privateWeights(undefined, pairs)).toBe(true);
     expect(privateWeights(undefined, { ...pairs, param4: UNROLLED_MAX_PARAM4 + 1 })).toBe(false);
     expect(() => privateWeights(true, { ...pairs, param4: UNROLLED_MAX_PARAM4 + 1 })).toThrow(
       /^privateWeights: true needs a policy of at most 8192 parameters/,
     );
     expect(privateWeights(undefined, { ...pairs, samplesPerInvocation: 1 })).toBe(false);
-    expect(privateWeights(undefined, { ...pairs, isFallback: false })).toBe(false);
-    expect(privateWeights(true, { ...pairs, isFallback: false })).toBe(true);
+    expect(privateWeights(undefined, { ...pairs, softwareAdapter: false })).toBe(false);
+    expect(privateWeights(true, { ...pairs, softwareAdapter: false })).toBe(true);
     expect(privateWeights(false, pairs)).toBe(false);
   });
 
   it('refuses more environments than one backward dispatch can cover', async () => {
     const device = await testDevice();
     const groups = device.limits.maxComputeWorkgroupsPerDimension;
-    const error = await createTrainer({ device, numEnvs: groups + 1, envsPerGroup: 1, horizon: 2 }).catch((e) => e);
+    const error = await createTrainerWithPlan({ device, numEnvs: groups + 1, horizon: 2 }, { envsPerGroup: 1 }).catch((e) => e);
     expect(error.field).toBe('numEnvs');
     expect(error.message).toMatch(new RegExp(`must be at most ${groups} with envsPerGroup 1 .*got ${groups + 1}`));
   });
@@ -160,7 +165,7 @@ describe('reflected bindings', () => {
     const kernel = await Kernel.create(device, {
       label: 'returns',
       code: await composeShader('returns.wgsl', { prelude }),
-      entryPoint: 'main',
+      entryPoint: 'computeReturns',
     });
     expect(kernel.bindings.map((b) => `${b.binding}:${b.name}:${b.kind}`)).toEqual([
       '0:config:uniform',

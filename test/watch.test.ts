@@ -10,6 +10,7 @@ import { readBuffer } from '../src/gpu/readback.js';
 import { createTrainer, createWatch, type Trainer } from '../src/index.js';
 import { philox4x32, uniform4 } from '../src/random/philox.js';
 import { testDevice, trainersReleasedAfterAll } from './helpers/gpu.js';
+import { testSeed } from './helpers/seed.js';
 import { forward, softmax } from './reference/mlp.js';
 
 const trainers = trainersReleasedAfterAll<Trainer>();
@@ -21,7 +22,7 @@ const draw = (seed: number, agent: number, step: number, episode: number, stream
 describe('watch kernel', () => {
   it('steps every agent as the float64 reference does, resetting finished episodes', async () => {
     const device = await testDevice();
-    const seed = (Date.now() % 100000) + 1;
+    const seed = testSeed('watch.test.ts');
     const trainer = await createTrainer({ device, numEnvs: 16, hidden: [8], seed });
     trainers.push(trainer);
     const policy = await trainer.readPolicy();

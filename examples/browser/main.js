@@ -10,7 +10,7 @@ const context = document.getElementById('world').getContext('2d');
 
 const { device, adapterName } = await requestDevice();
 const trainer = await createTrainer({ device, env: 'cartpole', numEnvs: 256, hidden: [16], lr: 0.05, seed: 3 });
-const runner = await createPolicyRunner({ device, policy: await trainer.policy });
+const runner = await createPolicyRunner({ device, policy: await trainer.readPolicy() });
 let training = undefined;
 let iterations = 0;
 let meanReturn = 0;
@@ -21,7 +21,7 @@ function trainInBackground() {
     iterations = stats.iter;
     meanReturn = stats.meanReturn;
     // The newer parameters for the app's own agents (same network: no recompilation).
-    runner.updatePolicy(await trainer.policy);
+    runner.updatePolicy(await trainer.readPolicy());
     training = undefined;
   });
 }

@@ -17,7 +17,7 @@ for (let i = 0; i < 12; i++) {
   if (!next) break;
   pending = next;
 }
-const policy = await trainer.policy;
+const policy = await trainer.readPolicy();
 trainer.destroy(); // releases the trainer's buffers; our device stays ours
 writeFileSync(process.argv[2] ?? 'policy.json', JSON.stringify(policy));
 

@@ -1,5 +1,7 @@
 // The ceiling matmuls' shared interface: C = A B for row-major f32 matrices stored as vec4s (A is M x K, B is
 // K x N), the sizes in `dims`. bench/ceiling.ts binds these for matmulTiled.wgsl and matmulRegisters.wgsl.
+// Needs: nothing
+// Provides: Dims; bindings dims, a, b, c
 struct Dims {
   m: u32,
   n: u32,

@@ -1,5 +1,9 @@
 // What every backward kernel shares: its bindings (the host binds each kernel alike) and which samples a workgroup
-// walks. Included by shaders/common/weightGradient.wgsl (backward.wgsl, backwardTiled.wgsl) and shaders/backwardLanes.wgsl.
+// walks. Included by shaders/common/weightGradient.wgsl (for backward.wgsl) and shaders/cpu/laneGradients.wgsl.
+// Needs: Config, Episode (common/config.wgsl, included by the kernel), HORIZON (host prelude, src/algo/kernels.ts)
+// Provides: bindings config, policyParams, observations, actions, advantages, episodes, partialGradients,
+//   trajectoryGradSq, storedActivations (group 0, bindings 0..8); policyWeight; overrides ENVS_PER_GROUP,
+//   TRAJECTORY_GRAD_SQ; lengthPrefix (workgroup); loadLengthPrefix, sampleWeightOf, packedSample, TileSlot, tileSlot
 //
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples packed end to end
 // (packedSample), so masked steps cost nothing.
@@ -12,7 +16,7 @@
 @group(0) @binding(5) var<storage, read> episodes: array<Episode>;
 @group(0) @binding(6) var<storage, read_write> partialGradients: array<vec4f>;
 @group(0) @binding(7) var<storage, read_write> trajectoryGradSq: array<f32>;
-// The rollout's kept hidden rows (STORED4 per sample), read by backward.wgsl with USE_STORED_ACTIVATIONS.
+// The rollout's kept hidden rows (STORED4 per sample), read by common/sampleDeltas.wgsl with USE_STORED_ACTIVATIONS.
 @group(0) @binding(8) var<storage, read> storedActivations: array<vec4f>;
 
 fn policyWeight(q: u32) -> vec4f { return policyParams[q]; }

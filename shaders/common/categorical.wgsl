@@ -1,4 +1,6 @@
-// The categorical policy head: pi(a|s) = softmax(logits)_a.
+// The categorical policy head: pi(a|s) = softmax(logits)_a. Included by common/categoricalHead.wgsl.
+// Needs: ACTION_COUNT (host prelude, src/policy/head.ts)
+// Provides: CategoricalSample, categoricalLogSumExp, categoricalSample, categoricalLogProbGradient
 
 struct CategoricalSample {
   action: u32,

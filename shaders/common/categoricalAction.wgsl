@@ -1,4 +1,6 @@
 // Discrete actions: a in {0, .., ACTION_COUNT - 1}, one u32 per sample in the `actions` buffer.
+// Needs: nothing
+// Provides: Action, ACTION_WORDS, actionWord, actionFromWords
 //
 // Action interface (shaders/common/gaussianAction.wgsl implements the same; the host picks one for the
 // environment's action space and splices it wherever a kernel says `#include "action"`):

@@ -1,4 +1,8 @@
 // The categorical policy head: pi(a|s) = softmax(z)_a over the MLP's outputs z (OUTPUT_DIM = ACTION_COUNT).
+// Needs: mlpOutputs (common/mlp.wgsl, included by the kernel), ACTION_COUNT (host prelude, src/policy/head.ts),
+//   HEAD_DELTA4 (host prelude, src/policy/layout.ts); includes common/categorical.wgsl and the "action" splice itself
+// Provides: PolicySample, policySample, policyLogProb, policyGradient; and, through its includes, the names of
+//   common/categorical.wgsl and of the "action" splice (Action, ACTION_WORDS, actionWord, actionFromWords)
 //
 // Head interface (shaders/common/gaussianHead.wgsl implements the same; the host splices one at
 // `#include "head"`, after common/mlp.wgsl):

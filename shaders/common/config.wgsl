@@ -1,4 +1,6 @@
 // The trainer's settings, written once by the host (src/algo/configBuffer.ts) and read by every kernel.
+// Needs: nothing (each kernel declares its own `config` binding, or common/backwardSamples.wgsl does)
+// Provides: Config, IMPORTANCE_* and BASELINE_* constants, Episode, TrainState, IterationStats
 struct Config {
   numEnvs: u32,
   seed: u32,

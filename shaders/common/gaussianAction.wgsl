@@ -2,6 +2,8 @@
 // sample in the u32 `actions` buffer. The environment's bounds ACTION_LOW, ACTION_HIGH come from the host.
 // Actions are sampled unbounded; an environment clips them itself (clipAction) where its dynamics say so.
 // Interface: see shaders/common/categoricalAction.wgsl.
+// Needs: ACTION_DIM, ACTION_LOW, ACTION_HIGH (host prelude, src/policy/head.ts)
+// Provides: Action, ACTION_WORDS, actionWord, actionFromWords, clipAction
 
 alias Action = array<f32, ACTION_DIM>;
 const ACTION_WORDS: u32 = ACTION_DIM;

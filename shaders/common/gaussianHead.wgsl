@@ -6,6 +6,13 @@
 //   d log pi / d log sig_k = ((a_k - mu_k) / sigma_k)^2 - 1
 // The log-prob is that of the sampled (unclipped) action; environments clip what they apply.
 // Interface: see shaders/common/categoricalHead.wgsl.
+// Needs: mlpOutputs (common/mlp.wgsl, included by the kernel), policyWeight (the kernel, or
+//   common/backwardSamples.wgsl), ACTION_DIM and LEARN_LOG_STD (host prelude, src/policy/head.ts), HEAD_DELTA4,
+//   HEAD_OFFSET4, OUTPUT4 (host prelude, src/policy/layout.ts); includes common/philox.wgsl and the "action" splice
+//   itself
+// Provides: PolicySample, policySample, policyLogProb, policyGradient, policyLogStd, LOG_SQRT_2PI; and, through its
+//   includes, the names of common/philox.wgsl and of the "action" splice (Action, ACTION_WORDS, actionWord,
+//   actionFromWords, clipAction)
 
 #include "common/philox.wgsl"
 #include "action"

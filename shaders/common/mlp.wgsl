@@ -1,10 +1,14 @@
 // Forward pass of the policy MLP for one sample, with activations kept in a private array of vec4s.
+// Needs: policyWeight(q) -> vec4f, parameter vec4 q (the kernel, or common/backwardSamples.wgsl), OBS4, OUTPUT_DIM,
+//   LAYER_COUNT, HIDDEN_ACTIVATION, LAYER_IN4, LAYER_OUT4, LAYER_WEIGHT4, LAYER_BIAS4, LAYER_ACT4, ACT4_TOTAL (host
+//   prelude, src/policy/layout.ts)
+// Provides: ACTIVATION_TANH, ACTIVATION_RELU, activations (private), activate, activationSlope, weightBlock,
+//   mlpForward, mlpForwardTo, mlpLayers, mlpOutputs
 //
 // Layout (src/policy/layout.ts writes the constants): every layer's widths are padded to whole vec4s with
 // zero weights, which leaves the function unchanged. Layer l's weights are rows of LAYER_IN4[l] vec4s
 // (row o = output unit o), starting at LAYER_WEIGHT4[l]; its bias is LAYER_OUT4[l] vec4s at LAYER_BIAS4[l].
 // activations[LAYER_ACT4[l] ..] holds layer l's input; activations[LAYER_ACT4[LAYER_COUNT] ..] the outputs.
-// The kernel that includes this file declares `policyParams: array<vec4f>`.
 
 const ACTIVATION_TANH: u32 = 0u;
 const ACTIVATION_RELU: u32 = 1u;

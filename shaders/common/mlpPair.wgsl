@@ -1,17 +1,26 @@
 // Two samples per invocation (the rollout's environment pairs, the backward pass's sample pairs): the forward pass
 // of both at once, each 4x4 weight block loaded once for both (pairWeightBlock).
+// Needs: policyWeight (the kernel, or common/backwardSamples.wgsl), OBS4, OUTPUT4, LAYER_COUNT, LAYER_IN4,
+//   LAYER_OUT4, LAYER_WEIGHT4, LAYER_BIAS4, LAYER_ACT4, ACT4_TOTAL (host prelude, src/policy/layout.ts), the
+//   "pairWeights" splice (src/algo/kernels.ts); includes common/mlp.wgsl and "pairWeights" itself
+// Provides: activationsB (private), mlpForwardPair, mlpForwardPairTo, mlpLayersPair, headSeesSecondSample; and,
+//   through its includes, the names of common/mlp.wgsl and of "pairWeights" (startPairWeights, pairWeightBlock,
+//   wholeSubgroup)
 //
-// How an invocation gets a weight block is spliced in by the host as "pairWeights": every invocation loads it for
-// itself (pairWeightsPerLane.wgsl), or each loads one row slice (its index in the subgroup, mod 4) and the
-// subgroup shares them (pairWeightsSubgroup.wgsl). The subgroup one needs every call made by whole subgroups: the kernels call
-// startPairWeights() first, run pairs in lockstep and leave loops with wholeSubgroup(done), so it holds there.
+// How an invocation gets a weight block is spliced in by the host as "pairWeights" (src/algo/kernels.ts, by the
+// kernel plan's subgroupWeightSharing (src/algo/kernelPlan.ts)): every invocation loads it for itself
+// (common/pairWeightsPerLane.wgsl), or each loads one row slice (its index in the subgroup, mod 4) and the
+// subgroup shares them (cpu/pairWeightsSubgroup.wgsl). The subgroup one needs every call made by whole subgroups:
+// the kernels call startPairWeights() first, run pairs in lockstep and leave loops with wholeSubgroup(done), so it
+// holds there.
 #include "common/mlp.wgsl"
 #include "pairWeights"
 
 // Two samples' forward passes at once: the first into `activations`, the second into `activationsB`, each 4x4
 // weight block loaded once for both. On SwiftShader every load here is a per-lane gather (each invocation is a SIMD
 // lane) and the weight loads dominate; sharing them took a forward-only 4-64-64-4 loop from 1.41 to 2.16 GFLOP/s
-// (four samples: 2.22). A GPU keeps one sample per invocation (see samplesPerInvocation in trainerKernels.ts).
+// (four samples: 2.22). A GPU keeps one sample per invocation (see the kernel plan's samplesPerInvocation
+// (src/algo/kernelPlan.ts)).
 var<private> activationsB: array<vec4f, ACT4_TOTAL>;
 
 fn mlpForwardPair(observation: array<vec4f, OBS4>, observationB: array<vec4f, OBS4>) {

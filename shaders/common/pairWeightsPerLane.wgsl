@@ -1,4 +1,6 @@
 // "pairWeights" for any device: each invocation loads its own weight blocks (mlpPair.wgsl says what the splice is).
+// Needs: weightBlock (common/mlp.wgsl, which common/mlpPair.wgsl includes before this splice)
+// Provides: startPairWeights, pairWeightBlock, wholeSubgroup
 
 fn startPairWeights() {}
 

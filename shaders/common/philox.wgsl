@@ -2,6 +2,9 @@
 // A draw is a pure function of (counter, key), so every environment and time step owns its own stream and a
 // run is reproducible from its seed whatever the dispatch order. Checked against the Random123 known-answer
 // vectors in test/philox.test.ts.
+// Needs: nothing (includes common/preciseTrig.wgsl itself)
+// Provides: PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, mulHi32, philox4x32, uniform4, STREAM_* constants,
+//   randomUniform4, standardNormal4; and, through its include, the names of common/preciseTrig.wgsl
 
 #include "common/preciseTrig.wgsl"
 

@@ -2,18 +2,25 @@
 //     delta_L = w * d log pi(a|s) / d z_L (the head's policyGradient),
 //     delta_{l-1} = (W_l^T delta_l) * f'(h_{l-1}),   w = A_it / N
 // into `deltas` (and `deltasB`), the layer inputs left in `activations` (and `activationsB`). Included by
-// shaders/backward.wgsl and shaders/backwardLanes.wgsl, after common/mlpPair.wgsl, the head and
-// common/backwardSamples.wgsl.
+// shaders/backward.wgsl and shaders/cpu/laneGradients.wgsl, after common/mlpPair.wgsl, the head,
+// common/loadAction.wgsl and common/backwardSamples.wgsl.
+// Needs: activations, activationSlope, weightBlock, mlpForwardTo, mlpLayers (common/mlp.wgsl), activationsB,
+//   pairWeightBlock, mlpForwardPairTo, mlpLayersPair, headSeesSecondSample (common/mlpPair.wgsl), policyGradient
+//   (the "head" splice), loadAction (common/loadAction.wgsl), bindings observations and storedActivations
+//   (common/backwardSamples.wgsl), OBS4, LAYER_COUNT, LAYER_IN4, LAYER_OUT4, LAYER_WEIGHT4, LAYER_ACT4,
+//   LAYER_DELTA4, ACT4_TOTAL, DELTA4_TOTAL, HEAD_DELTA4, STORED_FIRST4, STORED4 (host prelude, src/policy/layout.ts)
+// Provides: overrides SAMPLES_PER_INVOCATION, USE_STORED_ACTIVATIONS; deltas, deltasB (private); loadStoredRows,
+//   forward, forwardPair, loadObservation, sampleBackward, samplePairBackward
 
 // Samples an invocation runs through the forward and delta passes at once: 1, or 2 (sharing every weight load:
-// mlpForwardPair; the host picks 2 on CPU adapters, trainerKernels.ts).
+// mlpForwardPair; the kernel plan's samplesPerInvocation (src/algo/kernelPlan.ts) picks 2 on CPU adapters).
 override SAMPLES_PER_INVOCATION: u32 = 1u;
 
 var<private> deltas: array<vec4f, DELTA4_TOTAL>;
 var<private> deltasB: array<vec4f, DELTA4_TOTAL>; // the second sample's, with SAMPLES_PER_INVOCATION 2
 
 // The forward pass reads the hidden rows the rollout kept (STORED_FIRST4.., rollout.wgsl STORE_ACTIVATIONS) and
-// computes only the first layer and the output layer (the storeActivations option; trainerKernels.ts).
+// computes only the first layer and the output layer: the kernel plan's storeActivations (src/algo/kernelPlan.ts).
 override USE_STORED_ACTIVATIONS: bool = false;
 
 fn loadStoredRows(sample: u32, rows: ptr<private, array<vec4f, ACT4_TOTAL>>) {

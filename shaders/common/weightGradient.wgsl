@@ -1,12 +1,19 @@
-// The weight-gradient accumulation of the backward kernels that stage tiles of samples in workgroup memory.
-// Included by shaders/backward.wgsl (per-sample forward and delta passes) and shaders/backwardTiled.wgsl (the same
-// passes as workgroup-tiled products); each provides
+// The weight-gradient accumulation of the backward kernel that stages tiles of samples in workgroup memory.
+// Included by shaders/backward.wgsl (per-sample forward and delta passes) alone, which provides
 //   var<workgroup> stage: array<vec4f, ..>   a tile's layer inputs and deltas, sample s's rows from stageAt(s, 0)
 //   const STAGE_ROW4: u32                    vec4 rows per staged sample
 //   fn stagedInputRow(layer) -> u32          where layer `layer`'s input rows start within a sample's rows
 //   fn stagedDeltaRow(layer) -> u32          where its output deltas (LAYER_GRAD_OUT4 rows) start
 //   fn runTile(lid, firstEnv, tileStart, segmentEnd, count)   one tile: its samples' deltas, then accumulateLayer
 // (common/backwardSamples.wgsl has the bindings and which samples a workgroup walks.)
+// Needs: stage, STAGE_ROW4, stagedInputRow, stagedDeltaRow, runTile (backward.wgsl, above), BACKWARD_TILE,
+//   BACKWARD_THREADS, BLOCKS_PER_INVOCATION (host prelude, src/algo/kernels.ts, from the kernel plan's backward
+//   workgroup), LAYER_COUNT, LAYER_IN4, LAYER_OUT4, LAYER_GRAD_OUT4, LAYER_WEIGHT4, LAYER_BIAS4, PARAM4 (host
+//   prelude, src/policy/layout.ts), Config, Episode (common/config.wgsl, included by the kernel, for
+//   common/backwardSamples.wgsl), HORIZON (host prelude); includes common/backwardSamples.wgsl itself
+// Provides: NO_SLOT, gradSqScratch (workgroup), accumulators, blockLayer, blockRow4, blockColumn (private),
+//   decodeBlocks, layerBlockStart, firstSlotAtOrAfter, stageAt, accumulateLayer, takeGradSq, backwardGroup; and,
+//   through its include, the names of common/backwardSamples.wgsl
 //
 // A workgroup walks its valid samples in tiles of BACKWARD_TILE. Each invocation of the workgroup adds
 // sum_s delta_s[o..o+3] (x) h_s[c..c+3] into the 4x4 weight blocks it owns (block k = lid + j * BACKWARD_THREADS;

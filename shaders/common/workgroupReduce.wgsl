@@ -1,6 +1,8 @@
 // Deterministic tree reductions across one workgroup of REDUCE_SIZE invocations (no atomics: the order of
 // every addition is fixed, so a run's results do not depend on scheduling).
 // Call from uniform control flow; every invocation gets the result.
+// Needs: nothing (the kernel's workgroup must have REDUCE_SIZE invocations)
+// Provides: REDUCE_SIZE, reduceScratch (workgroup), workgroupSum4, workgroupMinMax
 
 const REDUCE_SIZE: u32 = 256u;
 

@@ -13,8 +13,9 @@
 // gradient.wgsl sums with the other workgroups' in a fixed order (deterministic, as with backward.wgsl).
 //
 // The price: private memory for the whole gradient per invocation (PARAM4 vec4s) and code that grows with the
-// parameter count, so the host uses this kernel on CPU adapters for small policies only (trainerKernels.ts,
-// laneGradients), and backward.wgsl for ||g(tau_i)||^2 (TRAJECTORY_GRAD_SQ), which this kernel does not compute.
+// parameter count, so the host uses this kernel on CPU adapters for small policies only (the kernel plan's
+// laneGradients (src/algo/kernelPlan.ts)), and backward.wgsl for ||g(tau_i)||^2 (TRAJECTORY_GRAD_SQ), which this
+// kernel does not compute.
 
 #include "common/config.wgsl"
 #include "common/mlpPair.wgsl"
@@ -23,9 +24,9 @@
 #include "common/backwardSamples.wgsl"
 #include "common/sampleDeltas.wgsl"
 
-// Invocations per workgroup: one SIMD group on SwiftShader (4 lanes). With subgroupWeightSharing the pairs' weight
-// loads assume these four invocations are subgroup invocations 0..3 (pairWeightsSubgroup.wgsl), which holds wherever
-// the host allows the sharing (subgroups of at least 4).
+// Invocations per workgroup: one SIMD group on SwiftShader (4 lanes). With the kernel plan's subgroupWeightSharing
+// (src/algo/kernelPlan.ts) the pairs' weight loads assume these four invocations are subgroup invocations 0..3
+// (cpu/pairWeightsSubgroup.wgsl), which holds wherever the host allows the sharing (subgroups of at least 4).
 override LANE_THREADS: u32 = 4u;
 
 var<private> gradient: array<vec4f, PARAM4>;
@@ -72,7 +73,7 @@ fn writePartialGradient(lid: u32, group: u32) {
 }
 
 @compute @workgroup_size(LANE_THREADS)
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+fn backwardGradient(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
   if (SAMPLES_PER_INVOCATION == 2u) {
     startPairWeights();
   }

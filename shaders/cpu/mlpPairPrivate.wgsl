@@ -1,5 +1,10 @@
-// The forward pass of two samples from a private copy of the weights, every loop unrolled (the privateWeights
-// option: rollout.wgsl uses it on CPU adapters; src/algo/trainerKernels.ts privateWeights).
+// The forward pass of two samples from a private copy of the weights, every loop unrolled: the kernel plan's
+// privateWeights (src/algo/kernelPlan.ts), which rollout.wgsl uses on CPU adapters.
+// Needs: binding policyParams (rollout.wgsl; read directly, not through policyWeight), activations, activate
+//   (common/mlp.wgsl) and activationsB (common/mlpPair.wgsl), both included by the kernel, PRIVATE_WEIGHT_LAYERS
+//   (host prelude, src/algo/kernels.ts), OBS4, PARAM4, LAYER_COUNT, LAYER_IN4, LAYER_OUT4, LAYER_WEIGHT4,
+//   LAYER_BIAS4, LAYER_ACT4 (host prelude, src/policy/layout.ts)
+// Provides: weightCopy (private), copyWeights, mlpForwardPairPrivate
 //
 // On SwiftShader each invocation is a SIMD lane and a buffer load at an index that is not a compile-time constant is a
 // per-lane gather: mlpForwardPair (mlpPair.wgsl) pays one for every weight block and, through its rolled loops, for
@@ -7,7 +12,8 @@
 // episode) and the layers run unrolled (#unroll, src/gpu/unrollLoops.ts), so every weight and activation read is one
 // vector load at a constant index: the copy holds the same weights in every lane, so a lane-wide load of it is the
 // broadcast the pair needs. Same sums in the same order as mlpForwardPair, so the same episodes. The host constant
-// PRIVATE_WEIGHT_LAYERS is LAYER_COUNT with the option and 0 without (the unrolled layers are then empty).
+// PRIVATE_WEIGHT_LAYERS (src/algo/kernels.ts) is LAYER_COUNT with privateWeights and 0 without (the unrolled
+// layers are then empty).
 
 var<private> weightCopy: array<vec4f, select(1u, PARAM4, PRIVATE_WEIGHT_LAYERS > 0u)>;
 

@@ -4,10 +4,14 @@
 // block. Here lane k of each group of four loads row slice k (16 loads) and subgroupBroadcast hands every lane the
 // four slices (each a register shuffle): a forward-only 4-64-64-4 loop, two samples per invocation, ran 1.2-1.35x
 // faster (1.38 -> 1.74-1.94 GFLOP/s, scratch measurement in one run).
+// Needs: policyWeight (the kernel, or common/backwardSamples.wgsl), a device with the "subgroups" feature, the
+//   kernel calling startPairWeights() first (common/mlpPair.wgsl includes this splice)
+// Provides: enable subgroups, diagnostic(off, subgroup_uniformity) (hoisted to the top by the composer);
+//   pairWeightLane (private), startPairWeights, pairWeightBlock, wholeSubgroup
 //
 // Only correct when invocations 0..3 of every subgroup make each call together: the host picks this file only on
-// software adapters, for subgroups of at least 4 that the kernels' pair branches keep whole
-// (trainerKernels.ts subgroupWeightSharing). Invocations past the fourth load again what 0..3 loaded.
+// software adapters, for subgroups of at least 4 that the kernels' pair branches keep whole (the kernel plan's
+// subgroupWeightSharing (src/algo/kernelPlan.ts)). Invocations past the fourth load again what 0..3 loaded.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
 

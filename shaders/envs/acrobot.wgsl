@@ -4,6 +4,11 @@
 // (-cos(theta1) - cos(theta1 + theta2) > 1), which terminates the episode.
 // State vector (Gymnasium's layout): [theta1, theta2, dtheta1, dtheta2]; observation
 // [cos theta1, sin theta1, cos theta2, sin theta2, dtheta1, dtheta2].
+// Needs: Action (the categorical "action" splice, u32; the kernel includes it directly or through "head"), OBS4
+//   (host prelude: src/policy/layout.ts, or src/envs/checkEnvironment.ts for envCheck.wgsl), STATE_DIM (host
+//   prelude, the descriptor's stateDim, src/envs/environmentSource.ts); includes common/preciseTrig.wgsl itself
+// Provides (spliced as "env"): EnvState, envReset, envObserve, envStep, envFromVector, envToVector; ACROBOT_*
+//   constants, acrobotDerivative, acrobotWrap; and, through its include, the names of common/preciseTrig.wgsl
 
 #include "common/preciseTrig.wgsl"
 

@@ -2,6 +2,11 @@
 // (CartPoleEnv.step/reset), default options: euler integration, sutton_barto_reward = False, 500-step limit.
 // Shared by envs/cartpole.wgsl (sees the whole state) and envs/cartpolePomdp.wgsl (sees positions only).
 // State vector (Gymnasium's layout): [x, x_dot, theta, theta_dot].
+// Needs: Action (the categorical "action" splice, u32; the kernel includes it directly or through "head"),
+//   STATE_DIM (host prelude, the descriptor's stateDim, src/envs/environmentSource.ts); includes
+//   common/preciseTrig.wgsl itself
+// Provides: CARTPOLE_* constants, EnvState, envReset, envStep, envFromVector, envToVector (envObserve is left to its
+//   includer); and, through its include, the names of common/preciseTrig.wgsl
 
 #include "common/preciseTrig.wgsl"
 

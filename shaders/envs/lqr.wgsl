@@ -4,6 +4,13 @@
 // (src/envs/lqr.ts): STATE_DIM <= 4 and ACTION_DIM <= 4, matrices row-major in LQR_A (n x n), LQR_B (n x m),
 // LQR_Q (n x n), LQR_R (m x m). src/envs/lqr.ts also computes the optimal cost by the Riccati recursion.
 // State vector: x.
+// Needs: Action (the Gaussian "action" splice, array<f32, ACTION_DIM>; the kernel includes it directly or through
+//   "head"), ACTION_DIM (host prelude, src/policy/head.ts), OBS4 (host prelude: src/policy/layout.ts, or
+//   src/envs/checkEnvironment.ts for envCheck.wgsl), STATE_DIM (host prelude, the descriptor's stateDim,
+//   src/envs/environmentSource.ts), LQR_A, LQR_B, LQR_Q, LQR_R, LQR_NOISE_STD, LQR_INIT_STD (host prelude, the
+//   descriptor's constants, src/envs/lqr.ts), standardNormal4 (common/philox.wgsl, included by the kernel: this file
+//   does not include it)
+// Provides (spliced as "env"): EnvState, envReset, envObserve, envStep, envFromVector, envToVector; lqrMask
 
 struct EnvState {
   x: vec4f, // components >= STATE_DIM stay 0

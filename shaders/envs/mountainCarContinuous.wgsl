@@ -4,6 +4,12 @@
 // reward = 100 on reaching the goal (position >= 0.45 with velocity >= 0, which terminates) - 0.1 action^2.
 // The reward is sparse: plain REINFORCE with a small exploration noise rarely finds the goal (see README).
 // State vector and observation (Gymnasium's layout): [position, velocity].
+// Needs: Action (the Gaussian "action" splice, array<f32, ACTION_DIM>; the kernel includes it directly or through
+//   "head"), clipAction (common/gaussianAction.wgsl, that splice), OBS4 (host prelude: src/policy/layout.ts, or
+//   src/envs/checkEnvironment.ts for envCheck.wgsl), STATE_DIM (host prelude, the descriptor's stateDim,
+//   src/envs/environmentSource.ts); includes common/preciseTrig.wgsl itself
+// Provides (spliced as "env"): EnvState, envReset, envObserve, envStep, envFromVector, envToVector; MOUNTAIN_CAR_*
+//   constants; and, through its include, the names of common/preciseTrig.wgsl
 
 #include "common/preciseTrig.wgsl"
 

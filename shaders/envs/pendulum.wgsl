@@ -3,6 +3,12 @@
 // Action: torque, clipped to [-2, 2]. Reward -(angle_normalize(theta)^2 + 0.1 theta_dot^2 + 0.001 u^2) on the
 // state before the step and the clipped torque.
 // State vector (Gymnasium's layout): [theta, theta_dot]; observation [cos theta, sin theta, theta_dot].
+// Needs: Action (the Gaussian "action" splice, array<f32, ACTION_DIM>; the kernel includes it directly or through
+//   "head"), clipAction (common/gaussianAction.wgsl, that splice), OBS4 (host prelude: src/policy/layout.ts, or
+//   src/envs/checkEnvironment.ts for envCheck.wgsl), STATE_DIM (host prelude, the descriptor's stateDim,
+//   src/envs/environmentSource.ts); includes common/preciseTrig.wgsl itself
+// Provides (spliced as "env"): EnvState, envReset, envObserve, envStep, envFromVector, envToVector; PENDULUM_*
+//   constants, pendulumAngleNormalize; and, through its include, the names of common/preciseTrig.wgsl
 
 #include "common/preciseTrig.wgsl"
 

@@ -1,6 +1,9 @@
 // Drawing watched agents (shaders/watch.wgsl) straight from their GPU buffers: agent i (the instance) gets cell
 // i of a grid over the canvas, and its shapes are quads in the cell's own coordinates, [-1, 1]^2 with y up.
 // Every file in shaders/render/ includes this one and defines VERTICES_PER_AGENT and vertexMain.
+// Needs: STATE_DIM (host prelude, demo/agentView.ts)
+// Provides: View, WatchAgent (the same layout as shaders/watch.wgsl's), VertexOut; bindings view, watchStates,
+//   watchAgents; agentState, quadCorner, box, segment, toClip; the fragment entry point fragmentMain
 
 struct View {
   columns: u32,

@@ -2,7 +2,7 @@
 // dispatch a pass of its own with GPU timestamps at its start and end (timestamp writes belong to passes).
 // Copies between dispatches (the off-policy replay) need the open pass closed first: flush() does that.
 import { type Dispatch, encodeDispatch } from './iteration.js';
-import type { CompiledKernels, TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
+import type { CompiledKernels, KernelName, TrainerBindGroups } from './kernels.js';
 
 export interface DispatchTarget {
   dispatch: Dispatch;
@@ -36,8 +36,8 @@ export function timestampedTarget(
   k: CompiledKernels,
   g: TrainerBindGroups,
   querySet: GPUQuerySet,
-): DispatchTarget & { names: (keyof TrainerKernels)[] } {
-  const names: (keyof TrainerKernels)[] = [];
+): DispatchTarget & { names: KernelName[] } {
+  const names: KernelName[] = [];
   return {
     names,
     dispatch(name, groups, bindGroup) {
@@ -57,9 +57,9 @@ export function timestampedTarget(
 
 /** Records the dispatches without encoding them, to replay one by one (CPU-clock profiling). */
 export function recordingTarget(): DispatchTarget & {
-  recorded: { name: keyof TrainerKernels; groups: number; bindGroup?: GPUBindGroup }[];
+  recorded: { name: KernelName; groups: number; bindGroup?: GPUBindGroup }[];
 } {
-  const recorded: { name: keyof TrainerKernels; groups: number; bindGroup?: GPUBindGroup }[] = [];
+  const recorded: { name: KernelName; groups: number; bindGroup?: GPUBindGroup }[] = [];
   return {
     recorded,
     dispatch(name, groups, bindGroup) {

@@ -1,20 +1,19 @@
 // One REINFORCE iteration as one sequence of compute dispatches, recorded into one command encoder:
-//   COLLECT TRAJECTORIES   rollout.wgsl        N episodes with the current policy (env + MLP + sampling fused)
-//                          (CPU adapters: environment pairs from a private weight copy, privateWeights)
-//   CALCULATE RETURNS      returns.wgsl        reward-to-go (or full return) per step
-//   BASELINE, ADVANTAGE    advantage.wgsl      b (none | mean | perTimestep | optimal), A = R - b, normalisation
-//   GRADIENT               backward.wgsl       (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
-//                          (backwardTiled.wgsl with the tiledBackward option; backwardLanes.wgsl, each
-//                          invocation a private copy, with laneGradients, the default on CPU adapters)
-//                          gradient.wgsl       fixed-order sum of the partials, its norm
-//   UPDATE NETWORK         adam.wgsl           Adam ascent step (optionally clipped)
+// Each dispatch names its kernel, which is the WGSL entry point it runs (kernels.ts KERNEL_FILES: which file):
+//   COLLECT TRAJECTORIES   rollout                  N episodes with the current policy (env + MLP + sampling fused)
+//   CALCULATE RETURNS      computeReturns           reward-to-go (or the whole return) per step
+//   BASELINE, ADVANTAGE    meanBaseline | perTimestepBaseline(ByStep) | backwardTrajectoryGradSq + optimalBaseline,
+//                          advantage (A = R - b), reduceAdvantageMoments + normalizeAdvantage (optional)
+//   GRADIENT               backwardGradient         (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
+//                          reduceGradient, gradientNorm   fixed-order sum of the partials, its norm
+//   UPDATE NETWORK         adam                     Adam ascent step (optionally clipped)
 //   (off-policy: after the batch is copied into the replay, `epochs` steps over the replayed batches, each
-//    term weighted by importance.wgsl; see offPolicy.ts)
-//   STATISTICS             stats.wgsl          mean/min/max return, length, entropy; iteration += 1
+//    term weighted by the importance* kernels; see offPolicy.ts)
+//   STATISTICS             reduceStats              mean/min/max return, length, entropy; iteration += 1
 // Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
+import { type KernelPlan, WORKGROUP_SIZE } from './kernelPlan.js';
+import type { CompiledKernels, KernelName, TrainerBindGroups } from './kernels.js';
 import type { BaselineKind } from './options.js';
-import type { CompiledKernels, TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
-import { perTimestepWorkgroups, WORKGROUP_SIZE } from './trainerKernels.js';
 
 export interface IterationShape {
   numEnvs: number;
@@ -23,24 +22,23 @@ export interface IterationShape {
   partialCount: number;
   baseline: BaselineKind;
   normalizeAdvantages: boolean;
-  /** Environments each rollout invocation runs (trainerKernels.ts samplesPerInvocation). */
-  envsPerInvocation: number;
+  plan: KernelPlan;
 }
 
 const MAX_GROUPS = 65535;
 const groupsFor = (count: number) => Math.min(MAX_GROUPS, Math.max(1, Math.ceil(count / WORKGROUP_SIZE)));
-/** Workgroups of rollout.wgsl: each invocation runs envsPerInvocation environments. */
-const rolloutGroups = (numEnvs: number, envsPerInvocation: number) => groupsFor(Math.ceil(numEnvs / envsPerInvocation));
+/** Workgroups of the rollout: each invocation runs samplesPerInvocation environments. */
+const rolloutGroups = (numEnvs: number, plan: KernelPlan) => groupsFor(Math.ceil(numEnvs / plan.samplesPerInvocation));
 
 /** Records one kernel dispatch (its bind group defaults to the kernel's own). */
-export type Dispatch = (name: keyof TrainerKernels, groups: number, bindGroup?: GPUBindGroup) => void;
+export type Dispatch = (name: KernelName, groups: number, bindGroup?: GPUBindGroup) => void;
 
 /** Sets the pipeline and bind group of a named kernel in `pass` and dispatches it. */
 export function encodeDispatch(
   pass: GPUComputePassEncoder,
   k: CompiledKernels,
   g: TrainerBindGroups,
-  name: keyof TrainerKernels,
+  name: KernelName,
   groups: number,
   bindGroup: GPUBindGroup | undefined = g[name],
 ): void {
@@ -68,20 +66,22 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   const samples = s.numEnvs * s.horizon;
 
   // COLLECT TRAJECTORIES, CALCULATE RETURNS
-  dispatch('rollout', rolloutGroups(s.numEnvs, s.envsPerInvocation));
-  dispatch('returns', groupsFor(s.numEnvs));
+  dispatch('rollout', rolloutGroups(s.numEnvs, s.plan));
+  dispatch('computeReturns', groupsFor(s.numEnvs));
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
   if (s.baseline === 'mean') dispatch('meanBaseline', 1);
-  if (s.baseline === 'perTimestep')
-    dispatch('perTimestepBaseline', perTimestepWorkgroups(s.numEnvs) ? Math.min(s.horizon, MAX_GROUPS) : groupsFor(s.horizon));
+  if (s.baseline === 'perTimestep') {
+    if (s.plan.perTimestepWorkgroups) dispatch('perTimestepBaseline', Math.min(s.horizon, MAX_GROUPS));
+    else dispatch('perTimestepBaselineByStep', groupsFor(s.horizon));
+  }
   if (s.baseline === 'optimal') {
     dispatch('backwardTrajectoryGradSq', s.partialCount);
     dispatch('optimalBaseline', 1);
   }
   dispatch('advantage', groupsFor(samples));
   if (s.normalizeAdvantages) {
-    dispatch('advantageMoments', 1);
+    dispatch('reduceAdvantageMoments', 1);
     dispatch('normalizeAdvantage', groupsFor(samples));
   }
 }
@@ -96,12 +96,12 @@ export function encodeUpdate(dispatch: Dispatch, s: IterationShape): void {
 
 /** STATISTICS of the fresh batch; advances the iteration counter. */
 export function encodeStatistics(dispatch: Dispatch): void {
-  dispatch('stats', 1);
+  dispatch('reduceStats', 1);
 }
 
 /** Evaluation: episodes and their statistics only, parameters untouched. */
-export function encodeEvaluation(dispatch: Dispatch, numEnvs: number, envsPerInvocation: number): void {
-  dispatch('rollout', rolloutGroups(numEnvs, envsPerInvocation));
-  dispatch('returns', groupsFor(numEnvs));
-  dispatch('stats', 1);
+export function encodeEvaluation(dispatch: Dispatch, numEnvs: number, plan: KernelPlan): void {
+  dispatch('rollout', rolloutGroups(numEnvs, plan));
+  dispatch('computeReturns', groupsFor(numEnvs));
+  dispatch('reduceStats', 1);
 }

@@ -5,48 +5,12 @@
 // Replay layout: slot k holds one batch as trajectories [k N, (k + 1) N) of each replay buffer, so the weights
 // and the backward pass run over f N trajectories at once when f slots are filled (one config buffer per f,
 // written once). Nothing is read back and the host writes nothing per iteration.
-import { invalidOption } from '../errors.js';
 import type { Kernel } from '../gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import type { Dispatch } from './iteration.js';
+import type { CompiledKernels, KernelName } from './kernels.js';
+import type { OffPolicyOptions } from './options.js';
 import { CONFIG_BYTES, EPISODE_BYTES, type TrainerBuffers } from './trainerBuffers.js';
-import type { CompiledKernels, TrainerKernels } from './trainerKernels.js';
-
-export type ImportanceKind = 'per-decision' | 'trajectory' | 'ratio' | 'prefix';
-export const importanceKinds: readonly ImportanceKind[] = ['per-decision', 'trajectory', 'ratio', 'prefix'];
-export const IMPORTANCE_CODES: Record<ImportanceKind, number> = { 'per-decision': 0, trajectory: 1, ratio: 2, prefix: 3 };
-
-export interface OffPolicyOptions {
-  epochs: number;
-  reuse: number;
-  importance: ImportanceKind;
-  importanceClip: number;
-  importanceSelfNormalize: boolean;
-}
-
-export const isOffPolicy = (o: { epochs: number; reuse: number }) => o.epochs > 1 || o.reuse > 1;
-
-export function resolveOffPolicy(options: {
-  epochs?: number;
-  reuse?: number;
-  importance?: ImportanceKind;
-  importanceClip?: number;
-  importanceSelfNormalize?: boolean;
-}): OffPolicyOptions {
-  const epochs = options.epochs ?? 1;
-  const reuse = options.reuse ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 64)
-    throw invalidOption('epochs', `must be an integer from 1 to 64, got ${epochs}`);
-  if (!Number.isInteger(reuse) || reuse < 1 || reuse > 16)
-    throw invalidOption('reuse', `must be an integer from 1 to 16, got ${reuse}`);
-  const importance = options.importance ?? 'per-decision';
-  if (!importanceKinds.includes(importance))
-    throw invalidOption('importance', `must be one of ${importanceKinds.join(', ')}, got "${importance}"`);
-  const clip = options.importanceClip ?? 0;
-  if (typeof clip !== 'number' || !Number.isFinite(clip) || clip < 0 || (clip > 0 && clip < 1))
-    throw invalidOption('importanceClip', `must be 0 (no truncation) or a number >= 1, got ${clip}`);
-  return { epochs, reuse, importance, importanceClip: clip, importanceSelfNormalize: options.importanceSelfNormalize ?? false };
-}
 
 /** Bytes of each replay buffer (named as importance.wgsl and backward.wgsl bind them, prefixed "replay"). */
 export function replayBufferSizes(s: {
@@ -90,7 +54,7 @@ const SLOT_COPIES: [string, string][] = [
 export class Replay {
   readonly configs: GPUBuffer[];
   /** Per number of filled slots f (index f - 1): the bind groups of the replay kernels. */
-  private readonly groups: Partial<Record<keyof TrainerKernels | 'replayBackward', GPUBindGroup>>[];
+  private readonly groups: Partial<Record<KernelName | 'replayBackward', GPUBindGroup>>[];
 
   constructor(
     private readonly device: GPUDevice,
@@ -120,7 +84,7 @@ export class Replay {
         rewards: buffers.replayRewards as GPUBuffer,
         batchMoments: buffers.replayMoments as GPUBuffer,
       };
-      const groups: Partial<Record<keyof TrainerKernels | 'replayBackward', GPUBindGroup>> = {};
+      const groups: Partial<Record<KernelName | 'replayBackward', GPUBindGroup>> = {};
       for (const name of [
         'importanceLogWeights',
         'importanceSelfNormalize',

@@ -5,8 +5,8 @@
 import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { encodeDispatch } from './iteration.js';
-import type { IterationStats } from './trainer.js';
-import type { CompiledKernels, TrainerBindGroups, TrainerKernels } from './trainerKernels.js';
+import type { IterationStats } from './iterationStats.js';
+import type { CompiledKernels, KernelName, TrainerBindGroups } from './kernels.js';
 
 export interface KernelTime {
   kernel: string;
@@ -57,7 +57,7 @@ export class PassTimer {
   }
 
   /** Milliseconds per kernel from the resolved timestamps (nanoseconds); releases the query set. */
-  async read(names: readonly (keyof TrainerKernels)[]): Promise<KernelTime[]> {
+  async read(names: readonly KernelName[]): Promise<KernelTime[]> {
     try {
       const ticks = new BigUint64Array(await readBuffer(this.device, this.resolved, Math.max(16, names.length * 16)));
       const milliseconds = names.map((_, i) => Number((ticks[2 * i + 1] as bigint) - (ticks[2 * i] as bigint)) / 1e6);
@@ -78,7 +78,7 @@ export async function timeOnClock(
   device: GPUDevice,
   k: CompiledKernels,
   g: TrainerBindGroups,
-  recorded: readonly { name: keyof TrainerKernels; groups: number; bindGroup?: GPUBindGroup }[],
+  recorded: readonly { name: KernelName; groups: number; bindGroup?: GPUBindGroup }[],
 ): Promise<KernelTime[]> {
   await device.queue.onSubmittedWorkDone();
   const milliseconds: number[] = [];

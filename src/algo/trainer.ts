@@ -1,96 +1,66 @@
-// The trainer: owns the buffers and kernels of one REINFORCE run and drives iterations.
-// Follow one iteration from step() into encodeIteration() (iteration.ts), which names each kernel it runs.
-import { invalidOption, ReinforceError } from '../errors.js';
-import { type AcquiredDevice, describeAdapter, requestDevice } from '../gpu/device.js';
+// The trainer: owns the buffers and kernels of one REINFORCE run and drives its iterations. createTrainer
+// (createTrainer.ts) builds one; follow an iteration from step() into encodeIteration() (iteration.ts), which names
+// each kernel it dispatches, and each kernel name is the WGSL entry point it runs.
+// Over 300 lines on purpose: the trainer is the API's one stateful object and its methods share private state (the
+// stats ring, the replay slot counter, device loss); building it and test access (trainerProbe.ts) live apart.
+import { ReinforceError } from '../errors.js';
 import { releaseBuffer } from '../gpu/ownedBuffers.js';
 import { readBuffer } from '../gpu/readback.js';
 import { ReadbackPacer } from '../gpu/readbackPacer.js';
-import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
-import { type PolicyLayout, packParameters, policyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
-import { initialPolicy, type PolicyFile } from '../policy/policyFile.js';
+import { type PolicyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
+import type { PolicyFile } from '../policy/policyFile.js';
 import { assembleBatch, type Batch } from './batch.js';
 import { type DispatchTarget, recordingTarget, singlePassTarget, timestampedTarget } from './dispatchTarget.js';
 import { encodeEvaluation, encodeIteration, encodeSampling, encodeStatistics, groupsFor } from './iteration.js';
-import { IMPORTANCE_CODES, isOffPolicy, Replay, replayBufferSizes } from './offPolicy.js';
-import { type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
+import { type IterationStats, iterationStats } from './iterationStats.js';
+import type { KernelPlan } from './kernelPlan.js';
+import { bindTrainerKernels, type CompiledKernels, type TrainerBindGroups } from './kernels.js';
+import type { Replay } from './offPolicy.js';
+import type { ResolvedOptions } from './options.js';
 import { type IterationProfile, PassTimer, timeOnClock } from './profile.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { Throughput } from './throughput.js';
-import {
-  bufferSizes,
-  createTrainerBuffers,
-  maxEnvsFor,
-  maxStorageBytes,
-  storedActivationBytes,
-  type TrainerBuffers,
-  writeConfig,
-} from './trainerBuffers.js';
-import {
-  backwardShape,
-  bindTrainerKernels,
-  type CompiledKernels,
-  createTrainerKernels,
-  kernelsNeeded,
-  laneGradients,
-  privateWeights,
-  samplesPerInvocation,
-  storeActivations,
-  type TrainerBindGroups,
-  type TrainerKernels,
-  WORKGROUP_SIZE,
-} from './trainerKernels.js';
+import { configValues, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
 
-/** One iteration's statistics: the fields of the CLI's --json lines. */
-export interface IterationStats {
-  iter: number;
-  envSteps: number;
-  meanReturn: number;
-  minReturn: number;
-  maxReturn: number;
-  meanLength: number;
-  gradNorm: number;
-  entropy: number;
-  /** Seconds since the trainer was created. */
-  seconds: number;
-  /** Environment steps of this iteration over the time the GPU spent on it. */
-  stepsPerSecond: number;
-  /** Off-policy only, for the iteration's last gradient step: (sum w)^2 / sum w^2 over the weighted samples. */
-  ess?: number;
-  /** ess over the number of weighted samples (1: all weights equal). */
-  essFraction?: number;
-  maxWeight?: number;
-  /** Share of weights truncated at importanceClip (or at the e^20 overflow cap). */
-  truncatedFraction?: number;
+export type { IterationStats } from './iterationStats.js';
+
+/** What createTrainer made for one trainer. */
+export interface TrainerParts {
+  device: GPUDevice;
+  ownsDevice: boolean;
+  adapterName: string;
+  options: ResolvedOptions;
+  plan: KernelPlan;
+  layout: PolicyLayout;
+  partialCount: number;
+  buffers: TrainerBuffers;
+  kernels: CompiledKernels;
+  replay: Replay | undefined;
+  replayBytes: number;
+  initial: PolicyFile;
+  startTime: number;
 }
 
-const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3 } as const;
+/** The buffers and kernels behind a trainer, for the test probe (trainerProbe.ts); not part of the API. */
+export const trainerInternals = new WeakMap<
+  Trainer,
+  { buffers: TrainerBuffers; kernels: CompiledKernels; bindGroups: TrainerBindGroups }
+>();
 
 export class Trainer {
   readonly device: GPUDevice;
   readonly adapterName: string;
-  readonly isFallback: boolean;
   readonly options: ResolvedOptions;
+  /** How the kernels are shaped for this device (kernelPlan.ts): for reports and the bench. */
+  readonly plan: KernelPlan;
   readonly layout: PolicyLayout;
-  readonly partialCount: number;
-  /** Samples (rollout: environments) each backward and rollout invocation carries: the option, else 2 on a
-   *  software adapter and 1 otherwise. */
-  readonly samplesPerInvocation: 1 | 2;
-  /** Whether pairs share weight loads across a subgroup (trainerKernels.ts subgroupWeightSharing). */
-  readonly subgroupWeightSharing: boolean;
-  /** Whether the backward pass runs as workgroup-tiled products (the tiledBackward option). */
-  readonly tiledBackward: boolean;
-  /** Whether each backward invocation accumulates its own copy of the gradient (the laneGradients option). */
-  readonly laneGradients: boolean;
-  /** Whether the rollout's paired forward pass reads a private copy of the weights (the privateWeights option). */
-  readonly privateWeights: boolean;
-  /** Whether the rollout keeps hidden activations for the backward pass (the storeActivations option). */
-  readonly storeActivations: boolean;
+  /** GPU memory the off-policy replay takes (0 when on-policy). */
+  readonly replayBytes: number;
+  private readonly partialCount: number;
   private readonly ownsDevice: boolean;
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
   private readonly replay: Replay | undefined;
-  /** GPU memory the off-policy replay takes (0 when on-policy). */
-  readonly replayBytes: number;
   /** Iterations recorded so far (picks the replay slot). */
   private stepsEncoded = 0;
   private readonly bindGroups: TrainerBindGroups;
@@ -105,249 +75,37 @@ export class Trainer {
   private lostMessage: string | undefined;
   private readonly initial: PolicyFile;
 
-  private constructor(init: {
-    device: GPUDevice;
-    ownsDevice: boolean;
-    adapterName: string;
-    isFallback: boolean;
-    options: ResolvedOptions;
-    layout: PolicyLayout;
-    partialCount: number;
-    samplesPerInvocation: 1 | 2;
-    subgroupWeightSharing: boolean;
-    tiledBackward: boolean;
-    laneGradients: boolean;
-    privateWeights: boolean;
-    storeActivations: boolean;
-    buffers: TrainerBuffers;
-    kernels: CompiledKernels;
-    replay: Replay | undefined;
-    replayBytes: number;
-    initial: PolicyFile;
-    startTime: number;
-  }) {
-    this.device = init.device;
-    this.ownsDevice = init.ownsDevice;
-    this.adapterName = init.adapterName;
-    this.isFallback = init.isFallback;
-    this.options = init.options;
-    this.layout = init.layout;
-    this.partialCount = init.partialCount;
-    this.samplesPerInvocation = init.samplesPerInvocation;
-    this.subgroupWeightSharing = init.subgroupWeightSharing;
-    this.tiledBackward = init.tiledBackward;
-    this.laneGradients = init.laneGradients;
-    this.privateWeights = init.privateWeights;
-    this.storeActivations = init.storeActivations;
-    this.buffers = init.buffers;
-    this.kernels = init.kernels;
-    this.replay = init.replay;
-    this.replayBytes = init.replayBytes;
-    this.bindGroups = bindTrainerKernels(init.kernels, init.buffers);
-    this.statsReader = new StatsReader(init.device);
-    this.initial = init.initial;
-    this.startTime = init.startTime;
+  /** Made by createTrainer (createTrainer.ts), which compiles the kernels and allocates the buffers. */
+  constructor(parts: TrainerParts) {
+    this.device = parts.device;
+    this.ownsDevice = parts.ownsDevice;
+    this.adapterName = parts.adapterName;
+    this.options = parts.options;
+    this.plan = parts.plan;
+    this.layout = parts.layout;
+    this.partialCount = parts.partialCount;
+    this.buffers = parts.buffers;
+    this.kernels = parts.kernels;
+    this.replay = parts.replay;
+    this.replayBytes = parts.replayBytes;
+    this.bindGroups = bindTrainerKernels(parts.kernels, parts.buffers);
+    this.statsReader = new StatsReader(parts.device);
+    this.initial = parts.initial;
+    this.startTime = parts.startTime;
+    trainerInternals.set(this, { buffers: this.buffers, kernels: this.kernels, bindGroups: this.bindGroups });
+    this.writeConfig(false);
     this.device.lost.then((info) => {
       if (!this.destroyed) this.lostMessage = info.message || String(info.reason);
     });
   }
 
-  static async create(userOptions: TrainerOptions = {}): Promise<Trainer> {
-    const startTime = performance.now();
-    const options = resolveOptions(userOptions);
-    const acquired = userOptions.device
-      ? { device: userOptions.device, ...deviceDescription(userOptions.device) }
-      : await requestDevice();
-    const device = acquired.device;
-    const ownsDevice = !userOptions.device;
-    let buffers: TrainerBuffers | undefined;
-    let replay: Replay | undefined;
-    let trainer: Trainer | undefined;
-    try {
-      const { env } = options;
-      const layout = policyLayout(
-        env.obsDim,
-        outputDim(env.action),
-        options.hidden,
-        options.activation,
-        headParameterCount(env.action),
-      );
-      const offPolicy = isOffPolicy(options.offPolicy) ? options.offPolicy : undefined;
-      const maxEnvs = Math.floor(maxEnvsFor(device, layout, options.horizon) / (offPolicy?.reuse ?? 1));
-      if (options.numEnvs > maxEnvs) {
-        throw invalidOption(
-          'numEnvs',
-          `must be an integer from 1 to ${maxEnvs} on this device (horizon ${options.horizon}${offPolicy ? `, ${offPolicy.reuse} batches kept` : ''}), got ${options.numEnvs}`,
-        );
-      }
-      const backward = backwardShape(
-        device,
-        layout,
-        options.envsPerGroup,
-        // Asking for subgroup sharing asks for the paired shape it works in.
-        options.samplesPerInvocation ?? (options.subgroupWeightSharing ? 2 : samplesPerInvocation(acquired.isFallback)),
-        { adapter: acquired, requested: options.subgroupWeightSharing },
-        options.tiledBackward,
-      );
-      const partialCount = Math.ceil(options.numEnvs / options.envsPerGroup);
-      // One backward workgroup per envsPerGroup trajectories (every kept batch's, when replaying) and one rollout
-      // invocation per environment or pair, each dispatch within the device's workgroups per dimension.
-      const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
-      const maxDispatchEnvs = Math.min(
-        Math.floor((maxGroups * options.envsPerGroup) / (offPolicy?.reuse ?? 1)),
-        maxGroups * WORKGROUP_SIZE,
-      );
-      if (options.numEnvs > maxDispatchEnvs) {
-        throw invalidOption(
-          'numEnvs',
-          `must be at most ${maxDispatchEnvs} with envsPerGroup ${options.envsPerGroup}${offPolicy ? ` and reuse ${offPolicy.reuse}` : ''} (one backward workgroup per envsPerGroup trajectories, at most ${maxGroups} per dispatch on this device), got ${options.numEnvs}`,
-        );
-      }
-      const store = storeActivations(options.storeActivations, {
-        isFallback: acquired.isFallback,
-        stored4: layout.stored4,
-        tiled: backward.tiled,
-        offPolicy: offPolicy !== undefined,
-        bytes: storedActivationBytes({ numEnvs: options.numEnvs, horizon: options.horizon, stored4: layout.stored4 }),
-        maxBytes: maxStorageBytes(device),
-      });
-      const lanes = laneGradients(options.laneGradients, device, {
-        isFallback: acquired.isFallback,
-        tiled: backward.tiled,
-        param4: layout.param4,
-        envsPerGroup: options.envsPerGroup,
-      });
-      const privateCopy = privateWeights(options.privateWeights, {
-        isFallback: acquired.isFallback,
-        samplesPerInvocation: backward.samplesPerInvocation,
-        param4: layout.param4,
-      });
-      const needed = kernelsNeeded(
-        options.baseline,
-        options.normalizeAdvantages,
-        offPolicy ? { selfNormalize: offPolicy.importanceSelfNormalize } : undefined,
-      );
-      const kernels = await createTrainerKernels(
-        device,
-        layout,
-        env,
-        {
-          horizon: options.horizon,
-          learnLogStd: options.learnLogStd,
-          backward,
-          partialCount,
-          numEnvs: options.numEnvs,
-          replayBatches: offPolicy?.reuse ?? 1,
-          storeActivations: store,
-          laneGradients: lanes,
-          privateWeights: privateCopy,
-        },
-        needed,
-      );
-      const sizing = {
-        numEnvs: options.numEnvs,
-        horizon: options.horizon,
-        obs4: Math.ceil(env.obsDim / 4),
-        actionWords: actionWords(env.action),
-        param4: layout.param4,
-        partialCount,
-        stored4: store ? layout.stored4 : 0,
-      };
-      const sizes = bufferSizes(sizing);
-      const replaySizes = offPolicy ? replayBufferSizes({ ...sizing, reuse: offPolicy.reuse }) : {};
-      const allSizes = { ...sizes, ...replaySizes };
-      const initial =
-        options.policy ??
-        initialPolicy({
-          env: env.name,
-          obsDim: env.obsDim,
-          action: env.action,
-          hidden: options.hidden,
-          activation: options.activation,
-          seed: options.seed,
-          logStd: options.logStd,
-        });
-      // Everything the trainer allocates is made inside an out-of-memory scope and a validation scope, so that a
-      // device that cannot hold it, or refuses it, fails here with an error of the library's, not at the first
-      // step or in the caller's uncaptured-error handler.
-      device.pushErrorScope('out-of-memory');
-      device.pushErrorScope('validation');
-      let validation: GPUError | null;
-      let outOfMemory: GPUError | null;
-      try {
-        buffers = createTrainerBuffers(device, allSizes);
-        replay = offPolicy ? new Replay(device, kernels, buffers, offPolicy, options.numEnvs, sizes) : undefined;
-        trainer = new Trainer({
-          device,
-          ownsDevice,
-          adapterName: acquired.adapterName,
-          isFallback: acquired.isFallback,
-          options,
-          layout,
-          partialCount,
-          samplesPerInvocation: backward.samplesPerInvocation,
-          subgroupWeightSharing: backward.subgroupWeightSharing,
-          tiledBackward: backward.tiled,
-          laneGradients: lanes,
-          privateWeights: privateCopy,
-          storeActivations: store,
-          buffers,
-          kernels,
-          replay,
-          replayBytes: Object.values(replaySizes).reduce((a, b) => a + b, 0),
-          initial,
-          startTime,
-        });
-        trainer.writeConfig(false);
-        device.queue.writeBuffer(
-          buffers.policyParams as GPUBuffer,
-          0,
-          packParameters(layout, initial.layers, initial.logStd) as Float32Array<ArrayBuffer>,
-        );
-      } finally {
-        validation = await device.popErrorScope();
-        outOfMemory = await device.popErrorScope();
-      }
-      if (outOfMemory) throw outOfMemoryError(outOfMemory, allSizes, options);
-      if (validation) throw new ReinforceError('GPU_VALIDATION', `creating the trainer: ${validation.message}`);
-      return trainer;
-    } catch (error) {
-      // Nothing made here outlives a failure, on the caller's device too.
-      if (trainer) trainer.destroy();
-      else {
-        replay?.destroy();
-        for (const buffer of Object.values(buffers ?? {})) releaseBuffer(device, buffer);
-      }
-      if (ownsDevice) device.destroy();
-      throw error;
-    }
-  }
-
   /** The settings every kernel reads; `evaluating` for an evaluation rollout (greedy when `deterministic`). */
   private writeConfig(deterministic: boolean, evaluating = false): void {
-    const o = this.options;
-    const values = {
-      numEnvs: o.numEnvs,
-      seed: o.seed,
-      gamma: o.gamma,
-      rewardToGo: o.rewardToGo,
-      lr: o.lr,
-      beta1: o.beta1,
-      beta2: o.beta2,
-      epsilon: o.epsilon,
-      maxGradNorm: o.maxGradNorm,
-      normalizeAdvantages: o.normalizeAdvantages,
-      baseline: BASELINE_CODES[o.baseline],
-      deterministic,
-      evaluating,
-      importanceKind: IMPORTANCE_CODES[o.offPolicy.importance],
-      importanceClip: o.offPolicy.importanceClip,
-      importanceSelfNormalize: o.offPolicy.importanceSelfNormalize,
-    };
+    const values = configValues(this.options, { deterministic, evaluating });
     writeConfig(this.device, this.buffers.config as GPUBuffer, values);
     // The replay's configs: the same settings over f filled slots, f N trajectories.
     this.replay?.configs.forEach((config, f) => {
-      writeConfig(this.device, config, { ...values, numEnvs: (f + 1) * o.numEnvs });
+      writeConfig(this.device, config, { ...values, numEnvs: (f + 1) * this.options.numEnvs });
     });
   }
 
@@ -365,7 +123,7 @@ export class Trainer {
       partialCount: this.partialCount,
       baseline: o.baseline,
       normalizeAdvantages: o.normalizeAdvantages,
-      envsPerInvocation: this.samplesPerInvocation,
+      plan: this.plan,
     };
   }
 
@@ -375,7 +133,7 @@ export class Trainer {
   }
 
   /** One iteration's dispatches into `target` (one pass when training, a pass per dispatch when profiling). */
-  encodeStepInto(encoder: GPUCommandEncoder, target: DispatchTarget): void {
+  private encodeStepInto(encoder: GPUCommandEncoder, target: DispatchTarget): void {
     this.assertUsable();
     const o = this.options;
     const shape = this.iterationShape();
@@ -393,7 +151,7 @@ export class Trainer {
     const filled = Math.min(this.stepsEncoded + 1, reuse);
     this.replay.encodeEpochs(target.dispatch, filled, {
       horizon: o.horizon,
-      envsPerGroup: o.envsPerGroup,
+      envsPerGroup: this.plan.envsPerGroup,
       param4: this.layout.param4,
       groupsFor,
     });
@@ -490,7 +248,7 @@ export class Trainer {
     const encoder = this.device.createCommandEncoder({ label: 'reinforce evaluation' });
     encoder.clearBuffer(this.buffers.stats as GPUBuffer);
     const target = singlePassTarget(encoder, this.kernels, this.bindGroups, 'evaluation');
-    encodeEvaluation(target.dispatch, this.options.numEnvs, this.samplesPerInvocation);
+    encodeEvaluation(target.dispatch, this.options.numEnvs, this.plan);
     target.flush();
     const stats = this.submitAndRead(encoder, slot, this.evaluationPacer);
     this.writeConfig(false);
@@ -515,31 +273,7 @@ export class Trainer {
     const now = performance.now();
     pacer?.record(now - submitted);
     const stepsPerSecond = this.throughput.record(submitted, now, raw.envSteps);
-    return {
-      iter: raw.iteration + 1,
-      envSteps: raw.envSteps,
-      meanReturn: raw.meanReturn,
-      minReturn: raw.minReturn,
-      maxReturn: raw.maxReturn,
-      meanLength: raw.meanLength,
-      gradNorm: raw.gradNorm,
-      entropy: raw.entropy,
-      seconds: (now - this.startTime) / 1000,
-      stepsPerSecond,
-      ...(this.replay && raw.weightedSamples > 0
-        ? {
-            ess: raw.effectiveSampleSize,
-            essFraction: raw.effectiveSampleSize / raw.weightedSamples,
-            maxWeight: raw.maxWeight,
-            truncatedFraction: raw.truncatedFraction,
-          }
-        : {}),
-    };
-  }
-
-  /** The current parameters as a policy file: `await trainer.policy` (the same as readPolicy()). */
-  get policy(): Promise<PolicyFile> {
-    return this.readPolicy();
+    return iterationStats(raw, { seconds: (now - this.startTime) / 1000, stepsPerSecond }, this.replay !== undefined);
   }
 
   /** The current parameters as a policy file. */
@@ -580,24 +314,6 @@ export class Trainer {
     });
   }
 
-  /** Dispatches one of the iteration's kernels on its own (tests check each kernel against a reference). */
-  async runKernel(name: keyof TrainerKernels, workgroups: number): Promise<void> {
-    this.assertUsable();
-    const encoder = this.device.createCommandEncoder({ label: name });
-    const pass = encoder.beginComputePass({ label: name });
-    const kernel = this.kernels[name];
-    if (!kernel) throw new ReinforceError('BINDING', `kernel ${name} is not compiled for this trainer's options`);
-    pass.setPipeline(kernel.pipeline);
-    pass.setBindGroup(0, this.bindGroups[name] as GPUBindGroup);
-    pass.dispatchWorkgroups(workgroups);
-    pass.end();
-    this.device.pushErrorScope('validation');
-    this.device.queue.submit([encoder.finish()]);
-    const error = await this.device.popErrorScope();
-    if (error) throw new ReinforceError('GPU_VALIDATION', `${name}: ${error.message}`);
-    await this.device.queue.onSubmittedWorkDone();
-  }
-
   /**
    * One of the trainer's GPU buffers by its WGSL binding name, for kernels that run beside the trainer and read
    * its state (src/algo/watch.ts reads "config" and "policyParams"). Never destroy or resize it.
@@ -605,20 +321,6 @@ export class Trainer {
   sharedBuffer(name: 'config' | 'policyParams'): GPUBuffer {
     this.assertUsable();
     return this.buffers[name] as GPUBuffer;
-  }
-
-  /** Raw access for tests and tools: a copy of one of the trainer's buffers (by its WGSL binding name). */
-  async readRaw(name: string): Promise<ArrayBuffer> {
-    const buffer = this.buffers[name];
-    if (!buffer) throw new ReinforceError('BINDING', `no trainer buffer named "${name}"`);
-    return readBuffer(this.device, buffer);
-  }
-
-  /** Overwrites one of the trainer's buffers (tests use this to poison outputs before a run). */
-  writeRaw(name: string, data: ArrayBufferView): void {
-    const buffer = this.buffers[name];
-    if (!buffer) throw new ReinforceError('BINDING', `no trainer buffer named "${name}"`);
-    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
   /** Releases every GPU object this trainer created; destroys the device only if the trainer acquired it. */
@@ -630,27 +332,4 @@ export class Trainer {
     this.statsReader.destroy();
     if (this.ownsDevice) this.device.destroy();
   }
-}
-
-function deviceDescription(device: GPUDevice): Omit<AcquiredDevice, 'device'> {
-  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  return info ? describeAdapter(info) : { adapterName: 'caller-provided device', isFallback: false };
-}
-
-export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
-  return Trainer.create(options);
-}
-
-/** A device that could not hold the trainer: what was asked for, in terms of the options that size it. */
-function outOfMemoryError(
-  error: GPUError,
-  sizes: Record<string, number>,
-  options: Pick<ResolvedOptions, 'numEnvs' | 'horizon'>,
-): ReinforceError {
-  const mib = (Object.values(sizes).reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(1);
-  return new ReinforceError(
-    'OUT_OF_MEMORY',
-    `numEnvs: the trainer's buffers for ${options.numEnvs} environments x horizon ${options.horizon} (${mib} MiB) do not fit in this device's memory (${error.message}); use fewer environments or a shorter horizon`,
-    'numEnvs',
-  );
 }

@@ -2,6 +2,7 @@
 
 import { ownedBuffer } from '../gpu/ownedBuffers.js';
 import type { PolicyLayout } from '../policy/layout.js';
+import { IMPORTANCE_CODES, type ResolvedOptions } from './options.js';
 
 export const CONFIG_BYTES = 64;
 export const STATS_BYTES = 48;
@@ -71,6 +72,30 @@ export function createTrainerBuffers(device: GPUDevice, sizes: Record<string, nu
     buffers[name] = ownedBuffer(device, { label: name, size: Math.max(16, Math.ceil(size / 16) * 16), usage });
   }
   return buffers;
+}
+
+const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3 } as const;
+
+/** The config block's values for these options (common/config.wgsl's Config). */
+export function configValues(o: ResolvedOptions, mode: { deterministic: boolean; evaluating: boolean }) {
+  return {
+    numEnvs: o.numEnvs,
+    seed: o.seed,
+    gamma: o.gamma,
+    rewardToGo: o.rewardToGo,
+    lr: o.lr,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    epsilon: o.epsilon,
+    maxGradNorm: o.maxGradNorm,
+    normalizeAdvantages: o.normalizeAdvantages,
+    baseline: BASELINE_CODES[o.baseline],
+    deterministic: mode.deterministic,
+    evaluating: mode.evaluating,
+    importanceKind: IMPORTANCE_CODES[o.offPolicy.importance],
+    importanceClip: o.offPolicy.importanceClip,
+    importanceSelfNormalize: o.offPolicy.importanceSelfNormalize,
+  };
 }
 
 export function writeConfig(

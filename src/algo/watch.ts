@@ -6,8 +6,9 @@ import { ReinforceError } from '../errors.js';
 import { Kernel } from '../gpu/kernel.js';
 import { ownedBuffer, releaseBuffer } from '../gpu/ownedBuffers.js';
 import { composeShader } from '../gpu/shaderSource.js';
+import { WORKGROUP_SIZE } from './kernelPlan.js';
+import { policyKernelPrelude } from './kernels.js';
 import type { Trainer } from './trainer.js';
-import { policyKernelPrelude, WORKGROUP_SIZE } from './trainerKernels.js';
 
 /** Bytes of one WatchAgent (shaders/watch.wgsl): step, episode, episodeReturn, lastReturn. */
 export const WATCH_AGENT_BYTES = 16;

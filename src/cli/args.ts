@@ -1,8 +1,7 @@
 // Command-line parsing (node:util parseArgs) and validation: bad input is one line naming the flag and what
 // it accepts, and exit code 2.
 import { parseArgs } from 'node:util';
-import { type ImportanceKind, importanceKinds } from '../algo/offPolicy.js';
-import { type BaselineKind, baselineKinds } from '../algo/options.js';
+import { type BaselineKind, baselineKinds, type ImportanceKind, importanceKinds } from '../algo/options.js';
 import { builtInEnvironments } from '../envs/registry.js';
 
 export class UsageError extends Error {}

@@ -1,5 +1,5 @@
 // `webgpu-reinforce eval`: run a saved policy for many episodes in parallel and report its returns.
-import { createTrainer } from '../algo/trainer.js';
+import { createTrainer } from '../algo/createTrainer.js';
 import { builtInEnvironments } from '../envs/registry.js';
 import { type EvalArgs, UsageError } from './args.js';
 import { environmentFromFlags } from './environmentFlags.js';

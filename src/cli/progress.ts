@@ -1,6 +1,6 @@
 // Human-readable progress: a bar to --iters (on a terminal) and one line per iteration.
 import cliProgress from 'cli-progress';
-import type { IterationStats } from '../algo/trainer.js';
+import type { IterationStats } from '../algo/iterationStats.js';
 
 export interface Progress {
   iteration(stats: IterationStats): void;

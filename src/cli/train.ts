@@ -1,5 +1,5 @@
 // `webgpu-reinforce train`: the main job, a thin layer over createTrainer().
-import { createTrainer } from '../algo/trainer.js';
+import { createTrainer } from '../algo/createTrainer.js';
 import { describeAction } from '../policy/head.js';
 import { type TrainArgs, UsageError } from './args.js';
 import { environmentFromFlags } from './environmentFlags.js';
@@ -39,7 +39,7 @@ export async function train(args: TrainArgs): Promise<number> {
   });
   const progress = args.json ? jsonProgress() : humanProgress(args.iters);
   const o = trainer.options;
-  progress.log(`adapter: ${trainer.adapterName}${trainer.isFallback ? ' (software fallback: expect CPU speed)' : ''}`);
+  progress.log(`adapter: ${trainer.adapterName}${trainer.plan.softwareAdapter ? ' (software fallback: expect CPU speed)' : ''}`);
   progress.log(
     `training ${o.env.name} (${describeAction(o.env.action)}${o.env.action.kind === 'gaussian' ? `, log-std ${o.learnLogStd ? 'learned' : 'fixed'}` : ''}): ` +
       `${o.numEnvs} environments, hidden ${o.hidden.join(',') || 'none (linear)'} ${o.activation}, ` +

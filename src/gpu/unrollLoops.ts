@@ -7,7 +7,7 @@
 //
 // Why: on a CPU adapter (SwiftShader) each invocation is a SIMD lane, and an access to a private array at an index
 // that is not a compile-time constant is a per-lane gather or a masked per-lane scatter; at a constant index it is one
-// vector load or store (shaders/backwardLanes.wgsl is the kernel this exists for).
+// vector load or store (shaders/cpu/laneGradients.wgsl is the kernel this exists for).
 import { ReinforceError } from '../errors.js';
 
 /** A line of a composed shader and where it came from. */

@@ -18,7 +18,7 @@ export async function testDevice(): Promise<GPUDevice> {
 
 /** Whether the test device is a software (CPU) adapter such as SwiftShader. */
 export async function isSoftwareDevice(): Promise<boolean> {
-  return (await acquire()).isFallback;
+  return (await acquire()).softwareAdapter;
 }
 
 /** A list whose trainers are destroyed when the test file ends. */

@@ -13,7 +13,7 @@ import {
 } from 'webgpu-reinforce';
 
 export async function run(): Promise<number> {
-  const { device, adapterName, isFallback }: { device: GPUDevice; adapterName: string; isFallback: boolean } =
+  const { device, adapterName, softwareAdapter }: { device: GPUDevice; adapterName: string; softwareAdapter: boolean } =
     await requestDevice();
   const options: TrainerOptions = { device, env: 'cartpole', numEnvs: 64, hidden: [8], baseline: 'optimal', epochs: 2, reuse: 2 };
   const trainer = await createTrainer(options);
@@ -21,7 +21,7 @@ export async function run(): Promise<number> {
   const encoder: GPUCommandEncoder = device.createCommandEncoder();
   trainer.encodeStep(encoder);
   device.queue.submit([encoder.finish()]);
-  const policy: PolicyFile = await trainer.policy;
+  const policy: PolicyFile = await trainer.readPolicy();
   const runner = await createPolicyRunner({ device, policy, seed: 2 });
   const act: ActOptions = {
     observations: device.createBuffer({ size: 64, usage: GPUBufferUsage.STORAGE }),
@@ -44,5 +44,5 @@ export async function run(): Promise<number> {
   }
   trainer.destroy();
   runner.destroy();
-  return stats.iter + actions.length + liveBuffers(device) + (isFallback ? 0 : 1) + adapterName.length + mine.obsDim;
+  return stats.iter + actions.length + liveBuffers(device) + (softwareAdapter ? 0 : 1) + adapterName.length + mine.obsDim;
 }

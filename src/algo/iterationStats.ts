@@ -1,0 +1,52 @@
+// One iteration's statistics as the API, the CLI's --json lines and the bench report them.
+import type { RawStats } from './statsReader.js';
+
+export interface IterationStats {
+  iter: number;
+  envSteps: number;
+  meanReturn: number;
+  minReturn: number;
+  maxReturn: number;
+  meanLength: number;
+  gradNorm: number;
+  entropy: number;
+  /** Seconds since the trainer was created. */
+  seconds: number;
+  /** Environment steps of this iteration over the time the GPU spent on it. */
+  stepsPerSecond: number;
+  /** Off-policy only, for the iteration's last gradient step: (sum w)^2 / sum w^2 over the weighted samples. */
+  ess?: number;
+  /** ess over the number of weighted samples (1: all weights equal). */
+  essFraction?: number;
+  maxWeight?: number;
+  /** Share of weights truncated at importanceClip (or at the e^20 overflow cap). */
+  truncatedFraction?: number;
+}
+
+/** The statistics block the GPU wrote, with the host's clock; the importance fields only when off-policy. */
+export function iterationStats(
+  raw: RawStats,
+  clock: { seconds: number; stepsPerSecond: number },
+  offPolicy: boolean,
+): IterationStats {
+  return {
+    iter: raw.iteration + 1,
+    envSteps: raw.envSteps,
+    meanReturn: raw.meanReturn,
+    minReturn: raw.minReturn,
+    maxReturn: raw.maxReturn,
+    meanLength: raw.meanLength,
+    gradNorm: raw.gradNorm,
+    entropy: raw.entropy,
+    seconds: clock.seconds,
+    stepsPerSecond: clock.stepsPerSecond,
+    ...(offPolicy && raw.weightedSamples > 0
+      ? {
+          ess: raw.effectiveSampleSize,
+          essFraction: raw.effectiveSampleSize / raw.weightedSamples,
+          maxWeight: raw.maxWeight,
+          truncatedFraction: raw.truncatedFraction,
+        }
+      : {}),
+  };
+}
