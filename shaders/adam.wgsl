@@ -16,7 +16,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn adam(@builtin(global_invocation_id) id: vec3u) {
   let q = id.x;
-  if (q >= PARAM4) {
+  // A non-finite gradient (gradientNorm flagged it) leaves the parameters and moments as they were.
+  if (q >= PARAM4 || (stats.nonFinite & NON_FINITE_GRADIENT) != 0u) {
     return;
   }
   var scale = 1.0;

@@ -44,7 +44,12 @@ fn gradientNorm(@builtin(local_invocation_index) lid: u32) {
   }
   let total = workgroupSum4(vec4f(sq, 0.0, 0.0, 0.0), lid);
   if (lid == 0u) {
-    stats.gradNorm = sqrt(total.x);
-    trainState.optimizerSteps += 1u; // this iteration's Adam step (adam.wgsl runs next)
+    let norm = sqrt(total.x);
+    stats.gradNorm = norm;
+    if (isFiniteValue(norm)) {
+      trainState.optimizerSteps += 1u; // this iteration's Adam step (adam runs next)
+    } else {
+      stats.nonFinite |= NON_FINITE_GRADIENT; // adam skips this step
+    }
   }
 }

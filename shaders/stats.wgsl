@@ -30,6 +30,9 @@ fn reduceStats(@builtin(local_invocation_index) lid: u32) {
     stats.maxReturn = range.y;
     stats.meanLength = total.y / n;
     stats.entropy = total.z / max(total.y, 1.0);
+    if (!isFiniteValue(total.x)) {
+      stats.nonFinite |= NON_FINITE_RETURN;
+    }
     trainState.iteration += 1u;
   }
 }

@@ -4,6 +4,8 @@ export type ReinforceErrorCode =
   | 'DEVICE_LOST'
   | 'INVALID_OPTION'
   | 'INVALID_POLICY'
+  | 'INVALID_CHECKPOINT'
+  | 'NON_FINITE'
   | 'SHADER'
   | 'ENVIRONMENT'
   | 'BINDING'

@@ -2,7 +2,8 @@
 // The public API: what an embedding app imports.
 
 export type { Batch } from './algo/batch.js';
-export { createTrainer } from './algo/createTrainer.js';
+export type { Checkpoint } from './algo/checkpoint.js';
+export { createTrainer, resumeTrainer } from './algo/createTrainer.js';
 export type { IterationStats } from './algo/iterationStats.js';
 export type { KernelPlan } from './algo/kernelPlan.js';
 export type { BaselineKind, ImportanceKind, TrainerOptions } from './algo/options.js';

@@ -1,6 +1,7 @@
 // The trainer's settings, written once by the host (src/algo/configBuffer.ts) and read by every kernel.
 // Needs: nothing (each kernel declares its own `config` binding, or common/backwardSamples.wgsl does)
-// Provides: Config, IMPORTANCE_* and BASELINE_* constants, Episode, TrainState, IterationStats
+// Provides: Config, IMPORTANCE_* and BASELINE_* constants, Episode, TrainState, IterationStats, NON_FINITE_*,
+//   isFiniteValue
 struct Config {
   numEnvs: u32,
   seed: u32,
@@ -60,4 +61,16 @@ struct IterationStats {
   weightedSamples: f32,     // how many samples were weighted
   maxWeight: f32,
   truncatedFraction: f32,   // share of weights cut at importanceClip (or at the overflow cap)
+  nonFinite: u32,           // NON_FINITE_* bits seen this iteration (the host clears the block before it)
+}
+
+// What went non-finite (NaN or infinite) in an iteration; with a non-finite gradient Adam skips its step, so the
+// parameters stay those before it.
+const NON_FINITE_GRADIENT: u32 = 1u;
+const NON_FINITE_RETURN: u32 = 2u;
+
+// True for a finite float: NaN and the infinities have every exponent bit set (a bit test, which a compiler's
+// fast-math assumptions cannot fold away the way they may fold x != x).
+fn isFiniteValue(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }

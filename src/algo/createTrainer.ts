@@ -1,21 +1,45 @@
 // Building a trainer: options resolved, a device acquired, the kernel plan chosen, the kernels compiled and the
 // buffers allocated, each failure reported with the option it concerns and nothing left behind.
+
+import type { EnvironmentDescriptor } from '../envs/environment.js';
 import { invalidOption, ReinforceError } from '../errors.js';
 import { type AcquiredDevice, describeAdapter, requestDevice } from '../gpu/device.js';
 import { releaseBuffer } from '../gpu/ownedBuffers.js';
 import { actionWords, headParameterCount, outputDim } from '../policy/head.js';
 import { packParameters, policyLayout } from '../policy/layout.js';
 import { initialPolicy } from '../policy/policyFile.js';
+import { restoreCheckpoint, resumedOptions, validateCheckpoint } from './checkpoint.js';
 import { chooseKernelPlan, type PlanOverrides } from './kernelPlan.js';
 import { createTrainerKernels, kernelsNeeded } from './kernels.js';
 import { Replay, replayBufferSizes } from './offPolicy.js';
 import { isOffPolicy, type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
 import { Trainer } from './trainer.js';
 import { bufferSizes, createTrainerBuffers, maxEnvsFor, type TrainerBuffers } from './trainerBuffers.js';
+import { internalsOf } from './trainerInternals.js';
 
 /** A trainer for these options, on the caller's device or one it acquires (and then destroys with itself). */
 export function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
   return createTrainerWithPlan(options, {});
+}
+
+/**
+ * A trainer that continues a checkpoint's run (trainer.readCheckpoint()): the checkpoint's options, on the
+ * caller's device or one acquired, for `env` (a built-in name is found by itself; a user's environment must be
+ * given again). Its next step is the step the checkpointed run would have taken next, bit for bit.
+ */
+export async function resumeTrainer(
+  checkpoint: unknown,
+  place: { device?: GPUDevice; env?: string | EnvironmentDescriptor } = {},
+): Promise<Trainer> {
+  const valid = validateCheckpoint(checkpoint);
+  const trainer = await createTrainer({ ...resumedOptions(valid), env: place.env ?? valid.env.name, device: place.device });
+  try {
+    restoreCheckpoint(internalsOf(trainer), valid);
+  } catch (error) {
+    trainer.destroy();
+    throw error;
+  }
+  return trainer;
 }
 
 /** createTrainer with some kernel-plan fields forced: for tests and the bench, not exported by the package. */

@@ -1,4 +1,6 @@
 // One iteration's statistics as the API, the CLI's --json lines and the bench report them.
+import { ReinforceError } from '../errors.js';
+import type { ResolvedOptions } from './options.js';
 import type { RawStats } from './statsReader.js';
 
 export interface IterationStats {
@@ -49,4 +51,15 @@ export function iterationStats(
         }
       : {}),
   };
+}
+
+/** One line for an iteration whose numbers left float32's range: what did, and what usually causes it. */
+export function nonFiniteError(iter: number, bits: number, o: ResolvedOptions): ReinforceError {
+  const what = bits & 1 ? 'the policy gradient is' : "an episode's return is";
+  return new ReinforceError(
+    'NON_FINITE',
+    `iteration ${iter}: ${what} NaN or infinite, so training stopped there and the parameters are the last finite ones; ` +
+      `likely causes: a learning rate too large (lr ${o.lr}), rewards too large for float32 (reward scale)` +
+      `${o.gamma < 1 ? '' : ', or an undiscounted return growing without bound (gamma 1)'}`,
+  );
 }

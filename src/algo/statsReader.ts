@@ -18,6 +18,8 @@ export interface RawStats {
   weightedSamples: number;
   maxWeight: number;
   truncatedFraction: number;
+  /** NON_FINITE_* bits (common/config.wgsl): 1 the gradient, 2 an episode's return. */
+  nonFinite: number;
 }
 
 export function decodeStats(data: ArrayBuffer): RawStats {
@@ -36,6 +38,7 @@ export function decodeStats(data: ArrayBuffer): RawStats {
     weightedSamples: f32[9] as number,
     maxWeight: f32[10] as number,
     truncatedFraction: f32[11] as number,
+    nonFinite: u32[12] as number,
   };
 }
 

@@ -10,9 +10,10 @@ import { ReadbackPacer } from '../gpu/readbackPacer.js';
 import { type PolicyLayout, unpackHeadParameters, unpackParameters } from '../policy/layout.js';
 import type { PolicyFile } from '../policy/policyFile.js';
 import { assembleBatch, type Batch } from './batch.js';
+import { type Checkpoint, captureCheckpoint } from './checkpoint.js';
 import { type DispatchTarget, recordingTarget, singlePassTarget, timestampedTarget } from './dispatchTarget.js';
 import { encodeEvaluation, encodeIteration, encodeSampling, encodeStatistics, groupsFor } from './iteration.js';
-import { type IterationStats, iterationStats } from './iterationStats.js';
+import { type IterationStats, iterationStats, nonFiniteError } from './iterationStats.js';
 import type { KernelPlan } from './kernelPlan.js';
 import { bindTrainerKernels, type CompiledKernels, type TrainerBindGroups } from './kernels.js';
 import type { Replay } from './offPolicy.js';
@@ -21,6 +22,7 @@ import { type IterationProfile, PassTimer, timeOnClock } from './profile.js';
 import { StatsReader, type StatsTicket } from './statsReader.js';
 import { Throughput } from './throughput.js';
 import { configValues, type TrainerBuffers, writeConfig } from './trainerBuffers.js';
+import { internalsOf, trainerInternals } from './trainerInternals.js';
 
 export type { IterationStats } from './iterationStats.js';
 
@@ -41,12 +43,6 @@ export interface TrainerParts {
   startTime: number;
 }
 
-/** The buffers and kernels behind a trainer, for the test probe (trainerProbe.ts); not part of the API. */
-export const trainerInternals = new WeakMap<
-  Trainer,
-  { buffers: TrainerBuffers; kernels: CompiledKernels; bindGroups: TrainerBindGroups }
->();
-
 export class Trainer {
   readonly device: GPUDevice;
   readonly adapterName: string;
@@ -61,8 +57,8 @@ export class Trainer {
   private readonly buffers: TrainerBuffers;
   private readonly kernels: CompiledKernels;
   private readonly replay: Replay | undefined;
-  /** Iterations recorded so far (picks the replay slot). */
-  private stepsEncoded = 0;
+  /** Training iterations recorded so far (picks the replay slot; restored from a checkpoint). */
+  private readonly counters = { iterationsEncoded: 0 };
   private readonly bindGroups: TrainerBindGroups;
   private readonly statsReader: StatsReader;
   private readonly startTime: number;
@@ -92,7 +88,15 @@ export class Trainer {
     this.statsReader = new StatsReader(parts.device);
     this.initial = parts.initial;
     this.startTime = parts.startTime;
-    trainerInternals.set(this, { buffers: this.buffers, kernels: this.kernels, bindGroups: this.bindGroups });
+    trainerInternals.set(this, {
+      device: this.device,
+      options: this.options,
+      layout: this.layout,
+      buffers: this.buffers,
+      kernels: this.kernels,
+      bindGroups: this.bindGroups,
+      counters: this.counters,
+    });
     this.writeConfig(false);
     this.device.lost.then((info) => {
       if (!this.destroyed) this.lostMessage = info.message || String(info.reason);
@@ -136,19 +140,21 @@ export class Trainer {
   private encodeStepInto(encoder: GPUCommandEncoder, target: DispatchTarget): void {
     this.assertUsable();
     const o = this.options;
+    // The kernels OR their non-finite flags into the block: it starts each iteration clear.
+    encoder.clearBuffer(this.buffers.stats as GPUBuffer);
     const shape = this.iterationShape();
     if (!this.replay) {
       encodeIteration(target.dispatch, shape);
       target.flush();
-      this.stepsEncoded++;
+      this.counters.iterationsEncoded++;
       return;
     }
     // Off-policy: sample, keep the batch in the replay, then `epochs` importance-weighted steps over the replay.
     const { reuse } = o.offPolicy;
     encodeSampling(target.dispatch, shape);
     target.flush();
-    this.replay.encodeCopy(encoder, this.stepsEncoded % reuse);
-    const filled = Math.min(this.stepsEncoded + 1, reuse);
+    this.replay.encodeCopy(encoder, this.counters.iterationsEncoded % reuse);
+    const filled = Math.min(this.counters.iterationsEncoded + 1, reuse);
     this.replay.encodeEpochs(target.dispatch, filled, {
       horizon: o.horizon,
       envsPerGroup: this.plan.envsPerGroup,
@@ -157,7 +163,7 @@ export class Trainer {
     });
     encodeStatistics(target.dispatch);
     target.flush();
-    this.stepsEncoded++;
+    this.counters.iterationsEncoded++;
   }
 
   /** Whether this trainer's device may time passes on the GPU (the "timestamp-query" feature). */
@@ -204,9 +210,12 @@ export class Trainer {
     }
     let kernels: IterationProfile['kernels'];
     try {
+      const clear = this.device.createCommandEncoder({ label: 'clear statistics' });
+      clear.clearBuffer(this.buffers.stats as GPUBuffer);
+      this.device.queue.submit([clear.finish()]);
       const recording = recordingTarget();
       encodeIteration(recording.dispatch, this.iterationShape());
-      this.stepsEncoded++;
+      this.counters.iterationsEncoded++;
       kernels = await timeOnClock(this.device, this.kernels, this.bindGroups, recording.recorded);
     } catch (error) {
       slot.release();
@@ -267,13 +276,25 @@ export class Trainer {
     const validation = this.device.popErrorScope();
     const submitted = performance.now();
     await pacer?.beforeReadback();
-    const [raw, error] = await Promise.all([this.statsReader.read(slot), validation]);
+    const [raw, error] = await Promise.all([this.statsReader.read(slot), validation]).catch(async (failure) => {
+      // A device lost mid-iteration fails the readback first and resolves device.lost a moment later.
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      this.assertUsable();
+      throw failure;
+    });
     if (error) throw new ReinforceError('GPU_VALIDATION', `GPU validation error: ${error.message}`);
     this.assertUsable();
     const now = performance.now();
     pacer?.record(now - submitted);
+    if (raw.nonFinite !== 0) throw nonFiniteError(raw.iteration + 1, raw.nonFinite, this.options);
     const stepsPerSecond = this.throughput.record(submitted, now, raw.envSteps);
     return iterationStats(raw, { seconds: (now - this.startTime) / 1000, stepsPerSecond }, this.replay !== undefined);
+  }
+
+  /** Everything the run needs to continue exactly (resumeTrainer): await the steps it should include first. */
+  async readCheckpoint(): Promise<Checkpoint> {
+    this.assertUsable();
+    return captureCheckpoint(internalsOf(this));
   }
 
   /** The current parameters as a policy file. */

@@ -4,13 +4,8 @@
 import { ReinforceError } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
 import type { KernelName } from './kernels.js';
-import { type Trainer, trainerInternals } from './trainer.js';
-
-function internals(trainer: Trainer) {
-  const found = trainerInternals.get(trainer);
-  if (!found) throw new ReinforceError('BINDING', 'not a trainer made by createTrainer');
-  return found;
-}
+import type { Trainer } from './trainer.js';
+import { internalsOf as internals } from './trainerInternals.js';
 
 function buffer(trainer: Trainer, name: string): GPUBuffer {
   const found = internals(trainer).buffers[name];
