@@ -62,6 +62,7 @@ struct IterationStats {
   maxWeight: f32,
   truncatedFraction: f32,   // share of weights cut at importanceClip (or at the overflow cap)
   nonFinite: u32,           // NON_FINITE_* bits seen this iteration (the host clears the block before it)
+  pseudoLoss: f32,          // (1/N) sum_i sum_t log pi(a_it|s_it) A_it of the fresh batch (0 for an evaluation)
 }
 
 // What went non-finite (NaN or infinite) in an iteration; with a non-finite gradient Adam skips its step, so the

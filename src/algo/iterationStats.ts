@@ -12,6 +12,8 @@ export interface IterationStats {
   meanLength: number;
   gradNorm: number;
   entropy: number;
+  /** The pseudo-loss (1/N) sum_i sum_t log pi(a_it|s_it) A_it whose gradient the update follows (the fresh batch's). */
+  pseudoLoss: number;
   /** Seconds since the trainer was created. */
   seconds: number;
   /** Environment steps of this iteration over the time the GPU spent on it. */
@@ -40,6 +42,7 @@ export function iterationStats(
     meanLength: raw.meanLength,
     gradNorm: raw.gradNorm,
     entropy: raw.entropy,
+    pseudoLoss: raw.pseudoLoss,
     seconds: clock.seconds,
     stepsPerSecond: clock.stepsPerSecond,
     ...(offPolicy && raw.weightedSamples > 0

@@ -20,6 +20,7 @@ export interface RawStats {
   truncatedFraction: number;
   /** NON_FINITE_* bits (common/config.wgsl): 1 the gradient, 2 an episode's return. */
   nonFinite: number;
+  pseudoLoss: number;
 }
 
 export function decodeStats(data: ArrayBuffer): RawStats {
@@ -39,6 +40,7 @@ export function decodeStats(data: ArrayBuffer): RawStats {
     maxWeight: f32[10] as number,
     truncatedFraction: f32[11] as number,
     nonFinite: u32[12] as number,
+    pseudoLoss: f32[13] as number,
   };
 }
 
