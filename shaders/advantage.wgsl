@@ -5,6 +5,13 @@
 //   perTimestep  b_t = mean over trajectories still running at t of R_it
 //   optimal      b* = sum_i ||g(tau_i)||^2 r(tau_i) / sum_i ||g(tau_i)||^2, g(tau) = sum_t grad log pi(a_t|s_t)
 //                (the variance-minimising constant; ||g||^2 per trajectory comes from backward.wgsl)
+//   meanLeaveOneOut         b_i = (S - S_i) / (M - L_i): the mean over the other trajectories' returns (S, M: the
+//                           batch's sum and count; S_i, L_i: trajectory i's, one term each without reward-to-go)
+//   perTimestepLeaveOneOut  b_it = (S_t - R_it) / (n_t - 1), n_t trajectories running at t; 0 when n_t = 1
+// The leave-one-out forms depend only on the other trajectories, independent of trajectory i: exactly unbiased.
+// The same-batch means include R_it itself, which shrinks step t's term by (1 - 1/n_t) in expectation.
+// The baseline buffer: b_t at [0, HORIZON) (for leave-one-out per time step: the sum S_t), n_t at
+// [HORIZON, 2 HORIZON), S and M at 2 HORIZON and 2 HORIZON + 1, S_i at 2 HORIZON + 2 + i (meanLeaveOneOut).
 // Entry points, in the order the trainer dispatches them: one baseline, then advantage, then (optionally)
 // advantageMoments and normalizeAdvantage. Sample (i, t) at index i * HORIZON + t; masked samples get A = 0.
 
@@ -21,6 +28,10 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(5) var<storage, read_write> advantages: array<f32>;
 @group(0) @binding(6) var<storage, read_write> advantageMoments: vec4f;
 
+const BATCH_SUM: u32 = 2u * HORIZON;
+const BATCH_COUNT: u32 = 2u * HORIZON + 1u;
+const TRAJECTORY_SUMS: u32 = 2u * HORIZON + 2u;
+
 fn fillBaseline(value: f32, lid: u32) {
   for (var t = lid; t < HORIZON; t += REDUCE_SIZE) {
     baseline[t] = value;
@@ -31,17 +42,34 @@ fn fillBaseline(value: f32, lid: u32) {
 fn meanBaseline(@builtin(local_invocation_index) lid: u32) {
   var sums = vec4f(0.0);
   for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
+    var own = 0.0;
     if (config.rewardToGo == 0u) {
-      sums += vec4f(episodes[i].discountedReturn, 1.0, 0.0, 0.0);
+      own = episodes[i].discountedReturn;
+      sums += vec4f(own, 1.0, 0.0, 0.0);
     } else {
       let length = episodes[i].length;
       for (var t = 0u; t < length; t++) {
-        sums += vec4f(returns[i * HORIZON + t], 1.0, 0.0, 0.0);
+        own += returns[i * HORIZON + t];
       }
+      sums += vec4f(own, f32(length), 0.0, 0.0);
+    }
+    if (config.baseline == BASELINE_MEAN_LEAVE_ONE_OUT) {
+      baseline[TRAJECTORY_SUMS + i] = own;
     }
   }
   let total = workgroupSum4(sums, lid);
   fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
+  if (lid == 0u) {
+    baseline[BATCH_SUM] = total.x;
+    baseline[BATCH_COUNT] = total.y;
+  }
+}
+
+// b_t, or for leave-one-out the sum S_t, and n_t.
+fn storeTimestep(t: u32, sum: f32, count: f32) {
+  let leaveOneOut = config.baseline == BASELINE_PER_TIMESTEP_LEAVE_ONE_OUT;
+  baseline[t] = select(select(0.0, sum / count, count > 0.0), sum, leaveOneOut);
+  baseline[HORIZON + t] = count;
 }
 
 @compute @workgroup_size(REDUCE_SIZE)
@@ -70,7 +98,7 @@ fn perTimestepBaselineByStep(@builtin(global_invocation_id) id: vec3u, @builtin(
         count += 1.0;
       }
     }
-    baseline[t] = select(0.0, sum / count, count > 0.0);
+    storeTimestep(t, sum, count);
   }
 }
 
@@ -89,7 +117,7 @@ fn perTimestepBaseline(
     }
     let total = workgroupSum4(sums, lid);
     if (lid == 0u) {
-      baseline[t] = select(0.0, total.x / total.y, total.y > 0.0);
+      storeTimestep(t, total.x, total.y);
     }
   }
 }
@@ -99,8 +127,17 @@ fn perTimestepBaseline(
 fn advantage(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   for (var sample = id.x; sample < config.numEnvs * HORIZON; sample += groups.x * WORKGROUP_SIZE) {
     let t = sample % HORIZON;
-    let valid = t < episodes[sample / HORIZON].length;
-    advantages[sample] = select(0.0, returns[sample] - baseline[t], valid);
+    let i = sample / HORIZON;
+    let length = episodes[i].length;
+    var b = baseline[t];
+    if (config.baseline == BASELINE_PER_TIMESTEP_LEAVE_ONE_OUT) {
+      let others = baseline[HORIZON + t] - 1.0;
+      b = select(0.0, (b - returns[sample]) / others, others > 0.0);
+    } else if (config.baseline == BASELINE_MEAN_LEAVE_ONE_OUT) {
+      let others = baseline[BATCH_COUNT] - select(1.0, f32(length), config.rewardToGo == 1u);
+      b = select(0.0, (baseline[BATCH_SUM] - baseline[TRAJECTORY_SUMS + i]) / others, others > 0.0);
+    }
+    advantages[sample] = select(0.0, returns[sample] - b, t < length);
   }
 }
 

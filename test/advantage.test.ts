@@ -41,11 +41,11 @@ async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boole
   writeTrainerBuffer(trainer, 'advantages', nanFilled(N * T * 4));
   writeTrainerBuffer(trainer, 'advantageMoments', nanFilled(16));
   if (baseline === 'none') writeTrainerBuffer(trainer, 'baseline', new Float32Array(T));
-  else writeTrainerBuffer(trainer, 'baseline', nanFilled(T * 4));
-  if (baseline === 'mean') await runKernel(trainer, 'meanBaseline', 1);
+  else writeTrainerBuffer(trainer, 'baseline', nanFilled((2 * T + 2 + N) * 4));
+  if (baseline === 'mean' || baseline === 'meanLeaveOneOut') await runKernel(trainer, 'meanBaseline', 1);
   // The plan reduces with a workgroup per time step from PER_TIMESTEP_WORKGROUP_MIN_ENVS environments (N 2100 below).
   const perTimestep = trainer.plan.perTimestepWorkgroups ? 'perTimestepBaseline' : 'perTimestepBaselineByStep';
-  if (baseline === 'perTimestep') await runKernel(trainer, perTimestep, 1);
+  if (baseline === 'perTimestep' || baseline === 'perTimestepLeaveOneOut') await runKernel(trainer, perTimestep, 1);
   if (baseline === 'optimal') await runKernel(trainer, 'optimalBaseline', 1);
   await runKernel(trainer, 'advantage', Math.ceil((N * T) / 64));
   if (normalize) {
@@ -96,6 +96,44 @@ function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<Re
   });
 }
 
+/** The baseline of sample (i, t): b_t, or for the leave-one-out forms the mean over the other trajectories. */
+function expectedSampleBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<ReturnType<typeof run>>) {
+  const { lengths, fullReturn, returns } = r;
+  const N = lengths.length;
+  const valid = (i: number, t: number) => t < (lengths[i] as number);
+  if (kind === 'perTimestepLeaveOneOut') {
+    return (i: number, t: number) => {
+      let sum = 0;
+      let count = 0;
+      for (let j = 0; j < N; j++)
+        if (j !== i && valid(j, t)) {
+          sum += returns[j * T + t] as number;
+          count++;
+        }
+      return count ? sum / count : 0;
+    };
+  }
+  if (kind === 'meanLeaveOneOut') {
+    const own = lengths.map((length, j) => {
+      if (!rewardToGo) return [fullReturn[j] as number, 1];
+      let sum = 0;
+      for (let t = 0; t < length; t++) sum += returns[j * T + t] as number;
+      return [sum, length];
+    });
+    const total = own.reduce(
+      (a, [sum, count]) => [(a[0] as number) + (sum as number), (a[1] as number) + (count as number)],
+      [0, 0],
+    );
+    return (i: number) => {
+      const [sum, count] = own[i] as number[];
+      const others = (total[1] as number) - (count as number);
+      return others > 0 ? ((total[0] as number) - (sum as number)) / others : 0;
+    };
+  }
+  const b = expectedBaseline(kind, rewardToGo, r);
+  return (_i: number, t: number) => b[t] as number;
+}
+
 describe('baselines and advantages', () => {
   // N 2100: past PER_TIMESTEP_WORKGROUP_MIN_ENVS, the per-timestep baseline's workgroup-per-step kernel.
   const cases: [BaselineKind, boolean, boolean, number][] = [
@@ -107,17 +145,25 @@ describe('baselines and advantages', () => {
     ['optimal', false, false, 37],
     ['optimal', true, true, 37],
     ['perTimestep', true, true, 37],
+    ['meanLeaveOneOut', false, false, 37],
+    ['meanLeaveOneOut', true, false, 37],
+    ['perTimestepLeaveOneOut', true, false, 37],
+    ['perTimestepLeaveOneOut', true, false, 2100],
+    ['perTimestepLeaveOneOut', false, true, 37],
   ];
   for (const [kind, rewardToGo, normalize, N] of cases) {
     it(`${kind} baseline, rewardToGo ${rewardToGo}, normalize ${normalize}, N ${N}: relative error <= 1e-5`, async () => {
       const r = await run(kind, rewardToGo, normalize, N);
-      const b = expectedBaseline(kind, rewardToGo, r);
-      // Relative to the scale of the returns (|R| < 50 here).
-      for (let t = 0; t < T; t++) expect(Math.abs((r.gpuBaseline[t] as number) - (b[t] as number)) / 50).toBeLessThan(1e-5);
+      if (!kind.endsWith('LeaveOneOut')) {
+        const b = expectedBaseline(kind, rewardToGo, r);
+        // Relative to the scale of the returns (|R| < 50 here).
+        for (let t = 0; t < T; t++) expect(Math.abs((r.gpuBaseline[t] as number) - (b[t] as number)) / 50).toBeLessThan(1e-5);
+      }
+      const baselineOf = expectedSampleBaseline(kind, rewardToGo, r);
       let expected: number[] = [];
       for (let i = 0; i < N; i++)
         for (let t = 0; t < T; t++)
-          expected.push(t < (r.lengths[i] as number) ? (r.returns[i * T + t] as number) - (b[t] as number) : 0);
+          expected.push(t < (r.lengths[i] as number) ? (r.returns[i * T + t] as number) - baselineOf(i, t) : 0);
       if (normalize) {
         const validValues = expected.filter((_, s) => s % T < (r.lengths[Math.floor(s / T)] as number));
         const mean = validValues.reduce((a, x) => a + x, 0) / validValues.length;

@@ -31,6 +31,8 @@ const BASELINE_NONE: u32 = 0u;
 const BASELINE_MEAN: u32 = 1u;
 const BASELINE_PER_TIMESTEP: u32 = 2u;
 const BASELINE_OPTIMAL: u32 = 3u;
+const BASELINE_MEAN_LEAVE_ONE_OUT: u32 = 4u;
+const BASELINE_PER_TIMESTEP_LEAVE_ONE_OUT: u32 = 5u;
 
 // What the rollout leaves per environment (one episode each).
 struct Episode {

@@ -70,8 +70,8 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   dispatch('computeReturns', groupsFor(s.numEnvs));
 
   // BASELINE (the "none" baseline buffer stays zero), ADVANTAGE
-  if (s.baseline === 'mean') dispatch('meanBaseline', 1);
-  if (s.baseline === 'perTimestep') {
+  if (s.baseline === 'mean' || s.baseline === 'meanLeaveOneOut') dispatch('meanBaseline', 1);
+  if (s.baseline === 'perTimestep' || s.baseline === 'perTimestepLeaveOneOut') {
     if (s.plan.perTimestepWorkgroups) dispatch('perTimestepBaseline', Math.min(s.horizon, MAX_GROUPS));
     else dispatch('perTimestepBaselineByStep', groupsFor(s.horizon));
   }

@@ -74,8 +74,8 @@ export function kernelsNeeded(
 ): KernelName[] {
   const needed: KernelName[] = ['rollout', 'computeReturns', 'advantage', 'backwardGradient', 'reduceGradient'];
   needed.push('gradientNorm', 'adam', 'reduceStats');
-  if (options.baseline === 'mean') needed.push('meanBaseline');
-  if (options.baseline === 'perTimestep')
+  if (options.baseline === 'mean' || options.baseline === 'meanLeaveOneOut') needed.push('meanBaseline');
+  if (options.baseline === 'perTimestep' || options.baseline === 'perTimestepLeaveOneOut')
     needed.push(plan.perTimestepWorkgroups ? 'perTimestepBaseline' : 'perTimestepBaselineByStep');
   if (options.baseline === 'optimal') needed.push('backwardTrajectoryGradSq', 'optimalBaseline');
   if (options.normalizeAdvantages) needed.push('reduceAdvantageMoments', 'normalizeAdvantage');

@@ -9,8 +9,15 @@ import { describeAction } from '../policy/head.js';
 import type { Activation } from '../policy/layout.js';
 import { type PolicyFile, policyActivation, policyHidden, validatePolicy } from '../policy/policyFile.js';
 
-export type BaselineKind = 'none' | 'mean' | 'perTimestep' | 'optimal';
-export const baselineKinds: readonly BaselineKind[] = ['none', 'mean', 'perTimestep', 'optimal'];
+export type BaselineKind = 'none' | 'mean' | 'perTimestep' | 'optimal' | 'meanLeaveOneOut' | 'perTimestepLeaveOneOut';
+export const baselineKinds: readonly BaselineKind[] = [
+  'none',
+  'mean',
+  'perTimestep',
+  'optimal',
+  'meanLeaveOneOut',
+  'perTimestepLeaveOneOut',
+];
 
 export interface TrainerOptions {
   /** A device the caller owns (never destroyed by the trainer); when absent the trainer acquires its own. */
@@ -31,8 +38,9 @@ export interface TrainerOptions {
   epsilon?: number;
   /** Seeds the initial weights and every random draw of the run. Default 1. */
   seed?: number;
-  /** b, subtracted from the returns: none, the batch mean, the batch mean per time step, or the variance-optimal
-   *  constant b* = E[||g||^2 r] / E[||g||^2]. Default "perTimestep". */
+  /** b, subtracted from the returns: none, the batch mean, the batch mean per time step, the variance-optimal
+   *  constant b* = E[||g||^2 r] / E[||g||^2], or a mean without the trajectory's own returns ("...LeaveOneOut":
+   *  exactly unbiased; the same-batch means are biased by O(1/n)). Default "perTimestep". */
   baseline?: BaselineKind;
   /** Credit each action with the rewards after it (true) or with the whole return r(tau). Default true. */
   rewardToGo?: boolean;

@@ -42,7 +42,8 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     advantages: samples * 4,
     episodes: s.numEnvs * EPISODE_BYTES,
     trajectoryGradSq: s.numEnvs * 4,
-    baseline: s.horizon * 4,
+    // b_t, the counts n_t, the batch's sum S and count M of the returns, each trajectory's sum (advantage.wgsl).
+    baseline: (2 * s.horizon + 2 + s.numEnvs) * 4,
     advantageMoments: 16,
     partialGradients: s.partialCount * s.param4 * 16,
     gradient: s.param4 * 16,
@@ -74,7 +75,7 @@ export function createTrainerBuffers(device: GPUDevice, sizes: Record<string, nu
   return buffers;
 }
 
-const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3 } as const;
+const BASELINE_CODES = { none: 0, mean: 1, perTimestep: 2, optimal: 3, meanLeaveOneOut: 4, perTimestepLeaveOneOut: 5 } as const;
 
 /** The config block's values for these options (common/config.wgsl's Config). */
 export function configValues(o: ResolvedOptions, mode: { deterministic: boolean; evaluating: boolean }) {
