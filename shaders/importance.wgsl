@@ -42,6 +42,8 @@ const LOG_WEIGHT_CAP: f32 = 20.0;
 @group(0) @binding(8) var<storage, read> advantages: array<f32>;
 @group(0) @binding(9) var<storage, read_write> weightedAdvantages: array<f32>;
 // Per trajectory: (max log w, sum w / max w, sum (w / max w)^2, samples): scaled, so no sum can overflow.
+// Per trajectory i: [2 i] = (largest log weight, sum and sum of squares of its weights scaled by it, length),
+// [2 i + 1].x = the log weight of its last step (the whole trajectory's weight for per-decision and trajectory).
 @group(0) @binding(10) var<storage, read_write> trajectoryImportance: array<vec4f>;
 @group(0) @binding(11) var<storage, read_write> stats: IterationStats;
 @group(0) @binding(12) var<storage, read> rewards: array<f32>;
@@ -167,27 +169,39 @@ fn importanceWeightedAdvantage(@builtin(global_invocation_id) id: vec3u) {
     let scaled = exp(logWeights[env * HORIZON + t] - largest);
     sums += vec2f(scaled, scaled * scaled);
   }
-  trajectoryImportance[env] = vec4f(select(-3.0e38, largest, length > 0u), sums, f32(length));
+  trajectoryImportance[2u * env] = vec4f(select(-3.0e38, largest, length > 0u), sums, f32(length));
+  let last = select(-3.0e38, logWeights[env * HORIZON + max(length, 1u) - 1u], length > 0u);
+  trajectoryImportance[2u * env + 1u] = vec4f(last, 0.0, 0.0, 0.0);
 }
 
-// ESS = (sum w)^2 / sum w^2 over every weighted sample, from the scaled per-trajectory sums.
+// ESS = (sum w)^2 / sum w^2: per trajectory (one weight each, its last step's: a trajectory's weight counts once,
+// however long it is) and pooled over every weighted sample (i, t), from the scaled per-trajectory sums.
 @compute @workgroup_size(REDUCE_SIZE)
 fn importanceStats(@builtin(local_invocation_index) lid: u32) {
-  var largest = vec2f(3.0e38, -3.0e38);
+  var largest = vec2f(-3.0e38, -3.0e38);
   for (var env = lid; env < config.numEnvs; env += REDUCE_SIZE) {
-    largest.y = max(largest.y, trajectoryImportance[env].x);
+    largest = max(largest, vec2f(trajectoryImportance[2u * env].x, trajectoryImportance[2u * env + 1u].x));
   }
-  let logMax = workgroupMinMax(largest, lid).y;
+  // workgroupMinMax reduces .x by min and .y by max: the largest last-step log weight goes in as -x.
+  let extremes = workgroupMinMax(vec2f(-largest.y, largest.x), lid);
+  let logMax = extremes.y;
+  let logMaxLast = -extremes.x;
   var sums = vec4f(0.0);
+  var lastSums = vec4f(0.0);
   for (var env = lid; env < config.numEnvs; env += REDUCE_SIZE) {
-    let s = trajectoryImportance[env];
+    let s = trajectoryImportance[2u * env];
     if (s.w > 0.0) {
       let scale = exp(s.x - logMax);
       sums += vec4f(s.y * scale, s.z * scale * scale, s.w, f32(truncations[env]));
+      let last = exp(trajectoryImportance[2u * env + 1u].x - logMaxLast);
+      lastSums += vec4f(last, last * last, 1.0, 0.0);
     }
   }
   let total = workgroupSum4(sums, lid);
+  let lastTotal = workgroupSum4(lastSums, lid);
   if (lid == 0u) {
+    stats.trajectoryEss = select(0.0, lastTotal.x * lastTotal.x / lastTotal.y, lastTotal.y > 0.0);
+    stats.weightedTrajectories = lastTotal.z;
     stats.effectiveSampleSize = select(0.0, total.x * total.x / total.y, total.y > 0.0);
     stats.weightedSamples = total.z;
     stats.maxWeight = select(0.0, exp(logMax), total.z > 0.0);

@@ -283,6 +283,8 @@ describe('importance kernels against float64', () => {
       let sumW = 0;
       let sumW2 = 0;
       let maxW = 0;
+      let sumLast = 0;
+      let sumLast2 = 0;
       const logClip = Math.log(50);
       for (let i = 0; i < 2 * N; i++) {
         const length = episodes[4 * i] as number;
@@ -308,9 +310,15 @@ describe('importance kernels against float64', () => {
           sumW2 += w[t]! ** 2;
           maxW = Math.max(maxW, w[t]!);
         }
+        if (length > 0) {
+          sumLast += w[length - 1]!;
+          sumLast2 += w[length - 1]! ** 2;
+        }
       }
       expect(relativeL2(flatten(batch.gradient), flatten(gradient))).toBeLessThan(1e-4);
-      expect(Math.abs((stats.ess as number) / ((sumW * sumW) / sumW2) - 1)).toBeLessThan(1e-4);
+      // ESS per trajectory (its last step's weight, counted once) and pooled over the samples.
+      expect(Math.abs((stats.ess as number) / ((sumLast * sumLast) / sumLast2) - 1)).toBeLessThan(1e-4);
+      expect(Math.abs((stats.essPerSample as number) / ((sumW * sumW) / sumW2) - 1)).toBeLessThan(1e-4);
       expect(Math.abs((stats.maxWeight as number) / maxW - 1)).toBeLessThan(1e-4);
     },
   );

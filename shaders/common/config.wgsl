@@ -59,12 +59,14 @@ struct IterationStats {
   gradNorm: f32,
   entropy: f32,
   // Importance-sampling diagnostics of the iteration's last off-policy gradient step (0 when on-policy):
-  effectiveSampleSize: f32, // (sum w)^2 / sum w^2 over the weighted samples
+  effectiveSampleSize: f32, // (sum w)^2 / sum w^2 over the weighted samples (i, t), pooled
   weightedSamples: f32,     // how many samples were weighted
   maxWeight: f32,
   truncatedFraction: f32,   // share of weights cut at importanceClip (or at the overflow cap)
   nonFinite: u32,           // NON_FINITE_* bits seen this iteration (the host clears the block before it)
   pseudoLoss: f32,          // (1/N) sum_i sum_t log pi(a_it|s_it) A_it of the fresh batch (0 for an evaluation)
+  trajectoryEss: f32,       // (sum w_i)^2 / sum w_i^2 with one weight per trajectory: its last step's
+  weightedTrajectories: f32,
 }
 
 // What went non-finite (NaN or infinite) in an iteration; with a non-finite gradient Adam skips its step, so the

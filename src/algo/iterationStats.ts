@@ -18,10 +18,13 @@ export interface IterationStats {
   seconds: number;
   /** Environment steps of this iteration over the time the GPU spent on it. */
   stepsPerSecond: number;
-  /** Off-policy only, for the iteration's last gradient step: (sum w)^2 / sum w^2 over the weighted samples. */
+  /** Off-policy only, for the iteration's last gradient step: (sum w_i)^2 / sum w_i^2 with one weight per replayed
+   *  trajectory (its last step's, the whole trajectory's weight for per-decision and trajectory weights). */
   ess?: number;
-  /** ess over the number of weighted samples (1: all weights equal). */
+  /** ess over the number of replayed trajectories (1: all weights equal). */
   essFraction?: number;
+  /** The same over every weighted sample (i, t), pooled: a trajectory's weights count once per step. */
+  essPerSample?: number;
   maxWeight?: number;
   /** Share of weights truncated at importanceClip (or at the e^20 overflow cap). */
   truncatedFraction?: number;
@@ -47,8 +50,9 @@ export function iterationStats(
     stepsPerSecond: clock.stepsPerSecond,
     ...(offPolicy && raw.weightedSamples > 0
       ? {
-          ess: raw.effectiveSampleSize,
-          essFraction: raw.effectiveSampleSize / raw.weightedSamples,
+          ess: raw.trajectoryEss,
+          essFraction: raw.trajectoryEss / Math.max(raw.weightedTrajectories, 1),
+          essPerSample: raw.effectiveSampleSize,
           maxWeight: raw.maxWeight,
           truncatedFraction: raw.truncatedFraction,
         }

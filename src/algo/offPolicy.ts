@@ -35,7 +35,7 @@ export function replayBufferSizes(s: {
     logWeights: samples * 4,
     weightedAdvantages: samples * 4,
     truncations: trajectories * 4,
-    trajectoryImportance: trajectories * 16,
+    trajectoryImportance: trajectories * 32,
     replayPartialGradients: s.reuse * s.partialCount * s.param4 * 16,
   };
 }

@@ -21,6 +21,8 @@ export interface RawStats {
   /** NON_FINITE_* bits (common/config.wgsl): 1 the gradient, 2 an episode's return. */
   nonFinite: number;
   pseudoLoss: number;
+  trajectoryEss: number;
+  weightedTrajectories: number;
 }
 
 export function decodeStats(data: ArrayBuffer): RawStats {
@@ -41,6 +43,8 @@ export function decodeStats(data: ArrayBuffer): RawStats {
     truncatedFraction: f32[11] as number,
     nonFinite: u32[12] as number,
     pseudoLoss: f32[13] as number,
+    trajectoryEss: f32[14] as number,
+    weightedTrajectories: f32[15] as number,
   };
 }
 

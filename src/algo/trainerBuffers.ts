@@ -5,7 +5,7 @@ import type { PolicyLayout } from '../policy/layout.js';
 import { IMPORTANCE_CODES, type ResolvedOptions } from './options.js';
 
 export const CONFIG_BYTES = 64;
-export const STATS_BYTES = 56;
+export const STATS_BYTES = 64;
 export const EPISODE_BYTES = 16;
 
 export interface BufferSizes {
