@@ -10,8 +10,10 @@
 //                 the new one: biased unless the policies are close)
 //   trajectory    w_T A_t, w_T = prod over the whole trajectory: unbiased, high variance
 //   ratio         r_t A_t: the first-order approximation behind the PPO-style surrogate (biased)
-// Weights are optionally truncated at c (biased, lower variance) and capped at e^20 (LOG_WEIGHT_CAP, below), so
-// the gradient stays finite in float32; capped weights count as truncated.
+// Weights are optionally self-normalised (divided by their mean at each step; biased, consistent), then truncated
+// at c (biased, lower variance) and capped at e^20 (LOG_WEIGHT_CAP, below), so the gradient stays finite in float32:
+// truncation comes last, so no weight used exceeds c, and truncatedFraction counts the weights used that were cut
+// (capped ones included).
 // Entry points, in dispatch order: importanceLogWeights (one invocation per trajectory), importanceSelfNormalize
 // (optional, one per time step), importanceWeightedAdvantage (one per trajectory: the terms above, for backward.wgsl), importanceStats
 // (one workgroup: ESS, max weight, truncated share into IterationStats).
@@ -53,6 +55,11 @@ fn policyWeight(q: u32) -> vec4f {
   return policyParams[q];
 }
 
+// log c, or the overflow cap: weights above it are cut to it (last, after any self-normalisation).
+fn logClip() -> f32 {
+  return select(LOG_WEIGHT_CAP, min(log(config.importanceClip), LOG_WEIGHT_CAP), config.importanceClip > 0.0);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn importanceLogWeights(@builtin(global_invocation_id) id: vec3u) {
   let env = id.x;
@@ -73,10 +80,9 @@ fn importanceLogWeights(@builtin(global_invocation_id) id: vec3u) {
     logWeights[sample] = logRatio;
     total += logRatio;
   }
-  // Pass 2: the weight each step's gradient term gets, truncated.
-  let logClip = select(LOG_WEIGHT_CAP, min(log(config.importanceClip), LOG_WEIGHT_CAP), config.importanceClip > 0.0);
+  // Pass 2: the weight each step's gradient term gets (cut at c later, in importanceWeightedAdvantage).
   var cumulative = 0.0;
-  var truncated = 0u;
+  var lastLogWeight = 0.0;
   for (var t = 0u; t < length; t++) {
     let sample = env * HORIZON + t;
     let logRatio = logWeights[sample];
@@ -87,17 +93,30 @@ fn importanceLogWeights(@builtin(global_invocation_id) id: vec3u) {
     } else if (config.importanceKind == IMPORTANCE_RATIO) {
       logWeight = logRatio;
     }
-    if (logWeight > logClip) {
-      logWeight = logClip;
-      truncated += 1u;
-    }
+    lastLogWeight = logWeight;
     logWeights[sample] = logWeight;
   }
-  truncations[env] = truncated;
+  // The trajectory's last weight before any normaliser or cut: what it counts with at the steps after it ended.
+  trajectoryImportance[2u * env + 1u].y = lastLogWeight;
 }
 
-// Self-normalised weights: at each step t, w_it / mean_j w_jt over the trajectories j still running at t
-// (computed with the maximum factored out, so the sums cannot overflow). Biased, consistent, lower variance.
+// Self-normalised weights: at each step t, w_it / mean_j w_jt (the cut at c comes after). The mean runs over every
+// trajectory, an ended one counting at its last weight: for cumulative weights (per-decision, prefix, trajectory)
+// that is a martingale with expectation 1 under the old policy, so the normaliser tends to 1 and the estimate to
+// the unbiased one (consistent); a mean over the trajectories still running at t would tend to
+// P_new(alive at t) / P_old(alive at t) instead. A single step's ratio (ratio) has expectation 1 given the step is
+// reached, so its mean runs over the running trajectories. Computed with the maximum factored out (no overflow).
+fn normalisingLogWeight(env: u32, t: u32) -> f32 {
+  let length = episodes[env].length;
+  if (t < length) {
+    return logWeights[env * HORIZON + t];
+  }
+  if (length == 0u || config.importanceKind == IMPORTANCE_RATIO) {
+    return -3.0e38; // not counted
+  }
+  return trajectoryImportance[2u * env + 1u].y;
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn importanceSelfNormalize(@builtin(global_invocation_id) id: vec3u) {
   let t = id.x;
@@ -107,8 +126,9 @@ fn importanceSelfNormalize(@builtin(global_invocation_id) id: vec3u) {
   var largest = -3.0e38;
   var count = 0u;
   for (var env = 0u; env < config.numEnvs; env++) {
-    if (t < episodes[env].length) {
-      largest = max(largest, logWeights[env * HORIZON + t]);
+    let logWeight = normalisingLogWeight(env, t);
+    if (logWeight > -3.0e38) {
+      largest = max(largest, logWeight);
       count += 1u;
     }
   }
@@ -117,8 +137,9 @@ fn importanceSelfNormalize(@builtin(global_invocation_id) id: vec3u) {
   }
   var sum = 0.0;
   for (var env = 0u; env < config.numEnvs; env++) {
-    if (t < episodes[env].length) {
-      sum += exp(logWeights[env * HORIZON + t] - largest);
+    let logWeight = normalisingLogWeight(env, t);
+    if (logWeight > -3.0e38) {
+      sum += exp(logWeight - largest);
     }
   }
   let logMean = largest + log(sum / f32(count));
@@ -136,6 +157,17 @@ fn importanceWeightedAdvantage(@builtin(global_invocation_id) id: vec3u) {
     return;
   }
   let length = episodes[env].length;
+  // The cut at c (after any self-normalisation): the weights used, counted where cut.
+  let clip = logClip();
+  var truncated = 0u;
+  for (var t = 0u; t < length; t++) {
+    let sample = env * HORIZON + t;
+    if (logWeights[sample] > clip) {
+      logWeights[sample] = clip;
+      truncated += 1u;
+    }
+  }
+  truncations[env] = truncated;
   // Advantages normalised at sampling time were divided by their batch's std: the reward terms are too.
   let scale = select(1.0, 1.0 / (batchMoments[env / BATCH_ENVS].y + 1e-8), config.normalizeAdvantages == 1u);
   var largest = -3.0e38;
@@ -171,7 +203,7 @@ fn importanceWeightedAdvantage(@builtin(global_invocation_id) id: vec3u) {
   }
   trajectoryImportance[2u * env] = vec4f(select(-3.0e38, largest, length > 0u), sums, f32(length));
   let last = select(-3.0e38, logWeights[env * HORIZON + max(length, 1u) - 1u], length > 0u);
-  trajectoryImportance[2u * env + 1u] = vec4f(last, 0.0, 0.0, 0.0);
+  trajectoryImportance[2u * env + 1u].x = last;
 }
 
 // ESS = (sum w)^2 / sum w^2: per trajectory (one weight each, its last step's: a trajectory's weight counts once,
