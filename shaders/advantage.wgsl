@@ -3,8 +3,11 @@
 //   none         b = 0 (the host clears the baseline buffer)
 //   mean         b = (1/N) sum_i r(tau_i); with reward-to-go, the mean of R_it over all valid samples
 //   perTimestep  b_t = mean over trajectories still running at t of R_it
-//   optimal      b* = sum_i ||g(tau_i)||^2 r(tau_i) / sum_i ||g(tau_i)||^2, g(tau) = sum_t grad log pi(a_t|s_t)
-//                (the variance-minimising constant; ||g||^2 per trajectory comes from backward.wgsl)
+//   optimal      the constant b minimising the total variance (the trace of the covariance) of the estimator in use:
+//                whole return: b* = sum_i ||G_i||^2 r(tau_i) / sum_i ||G_i||^2, G_i = sum_t grad log pi(a_it|s_it);
+//                reward-to-go: b* = sum_i <G_i, H_i> / sum_i ||G_i||^2, H_i = sum_t grad log pi(a_it|s_it) R_it
+//                (sum_t g_t (R_t - b) = H - b G); <G, H> = (||G + H||^2 - ||G - H||^2) / 4, the squares per
+//                trajectory from backward.wgsl's trajectory passes
 //   meanLeaveOneOut         b_i = (S - S_i) / (M - L_i): the mean over the other trajectories' returns (S, M: the
 //                           batch's sum and count; S_i, L_i: trajectory i's, one term each without reward-to-go)
 //   perTimestepLeaveOneOut  b_it = (S_t - R_it) / (n_t - 1), n_t trajectories running at t; 0 when n_t = 1
@@ -77,7 +80,11 @@ fn optimalBaseline(@builtin(local_invocation_index) lid: u32) {
   var sums = vec4f(0.0);
   for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
     let gradSq = trajectoryGradSq[i];
-    sums += vec4f(gradSq * episodes[i].discountedReturn, gradSq, 0.0, 0.0);
+    var cross = gradSq * episodes[i].discountedReturn;
+    if (config.rewardToGo == 1u) {
+      cross = 0.25 * (trajectoryGradSq[config.numEnvs + i] - trajectoryGradSq[2u * config.numEnvs + i]);
+    }
+    sums += vec4f(cross, gradSq, 0.0, 0.0);
   }
   let total = workgroupSum4(sums, lid);
   fillBaseline(select(0.0, total.x / total.y, total.y > 0.0), lid);
@@ -119,6 +126,14 @@ fn perTimestepBaseline(
     if (lid == 0u) {
       storeTimestep(t, total.x, total.y);
     }
+  }
+}
+
+// The returns as the backward pass's sample weights, for the optimal baseline's trajectory passes (reward-to-go).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn returnsAsAdvantages(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  for (var sample = id.x; sample < config.numEnvs * HORIZON; sample += groups.x * WORKGROUP_SIZE) {
+    advantages[sample] = select(0.0, returns[sample], sample % HORIZON < episodes[sample / HORIZON].length);
   }
 }
 

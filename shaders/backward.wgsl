@@ -89,5 +89,20 @@ fn backwardGradient(@builtin(local_invocation_index) lid: u32, @builtin(workgrou
 // ||g(tau_i)||^2 per trajectory for the optimal baseline (the host sets TRAJECTORY_GRAD_SQ true).
 @compute @workgroup_size(BACKWARD_THREADS)
 fn backwardTrajectoryGradSq(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  trajectoryPass = 0u;
+  backwardMain(lid, group.x);
+}
+
+// ||G_i + H_i||^2 and ||G_i - H_i||^2 per trajectory (common/backwardSamples.wgsl), after `advantages` was filled
+// with the returns: the optimal baseline with reward-to-go (the host sets TRAJECTORY_GRAD_SQ true).
+@compute @workgroup_size(BACKWARD_THREADS)
+fn backwardTrajectoryPlusSq(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  trajectoryPass = 1u;
+  backwardMain(lid, group.x);
+}
+
+@compute @workgroup_size(BACKWARD_THREADS)
+fn backwardTrajectoryMinusSq(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) group: vec3u) {
+  trajectoryPass = 2u;
   backwardMain(lid, group.x);
 }

@@ -29,7 +29,8 @@ async function run(baseline: BaselineKind, rewardToGo: boolean, normalize: boole
     for (let t = 0; t < length; t++) returns[i * T + t] = rewardToGo ? (random() - 0.4) * 50 : (fullReturn[i] as number);
     if (rewardToGo) returns[i * T] = fullReturn[i] as number;
   });
-  const gradSq = new Float32Array(N).map(() => random() * 10);
+  // ||G_i||^2, then ||G_i + H_i||^2 and ||G_i - H_i||^2 (the optimal baseline with reward-to-go reads all three).
+  const gradSq = new Float32Array(3 * N).map(() => random() * 10);
   const episodes = new ArrayBuffer(N * 16);
   lengths.forEach((length, i) => {
     new Uint32Array(episodes, i * 16, 1)[0] = length;
@@ -75,11 +76,14 @@ function expectedBaseline(kind: BaselineKind, rewardToGo: boolean, r: Awaited<Re
     return new Array(T).fill(sum / count);
   }
   if (kind === 'optimal') {
-    // b* = E[||g||^2 r(tau)] / E[||g||^2]
+    // b* = E[||G||^2 r(tau)] / E[||G||^2]; with reward-to-go E[<G, H>] / E[||G||^2], <G, H> = (||G+H||^2 - ||G-H||^2) / 4
     let num = 0;
     let den = 0;
     for (let i = 0; i < N; i++) {
-      num += (gradSq[i] as number) * (fullReturn[i] as number);
+      const cross = rewardToGo
+        ? ((gradSq[N + i] as number) - (gradSq[2 * N + i] as number)) / 4
+        : (gradSq[i] as number) * (fullReturn[i] as number);
+      num += cross;
       den += gradSq[i] as number;
     }
     return new Array(T).fill(num / den);

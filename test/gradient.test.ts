@@ -266,6 +266,39 @@ describe.each(labelled)(
         const gradSq = new Float32Array(await readTrainerBuffer(trainer, 'trajectoryGradSq'));
         const expectedSq = trajectoryGrad.map((g) => flatten(g).reduce((a, x) => a + x * x, 0));
         expect(relativeL2(Array.from(gradSq.subarray(0, numEnvs)), expectedSq)).toBeLessThan(1e-4);
+        if (trainer.options.rewardToGo) {
+          // ||G_i +- H_i||^2, H_i = sum_t grad log pi R_it, and b* = sum <G_i, H_i> / sum ||G_i||^2 (the minimiser for
+          // reward-to-go). b* subtracts two float32 squares: relative error <= 1e-3 of sum |G_i| |H_i| / sum ||G_i||^2.
+          const returns = new Float32Array(await readTrainerBuffer(trainer, 'returns'));
+          const H = new Array(numEnvs).fill(0).map(() => zeroGradient(policy));
+          for (let i = 0; i < numEnvs; i++)
+            for (let t = 0; t < T; t++) {
+              const s = i * T + t;
+              if (batch.valid[s])
+                addLogProbGradient(
+                  policy,
+                  batch.obs.slice(s * obsDim, (s + 1) * obsDim),
+                  actionAt(s),
+                  returns[s] as number,
+                  H[i]!,
+                  learnLogStd,
+                );
+            }
+          const G = trajectoryGrad.map((g) => flatten(g));
+          const Hf = H.map((h) => flatten(h));
+          const square = (i: number, sign: number) => G[i]!.reduce((a, g, k) => a + (g + sign * Hf[i]![k]!) ** 2, 0);
+          const plus = G.map((_, i) => square(i, 1));
+          const minus = G.map((_, i) => square(i, -1));
+          expect(relativeL2(Array.from(gradSq.subarray(numEnvs, 2 * numEnvs)), plus)).toBeLessThan(1e-4);
+          expect(relativeL2(Array.from(gradSq.subarray(2 * numEnvs, 3 * numEnvs)), minus)).toBeLessThan(1e-4);
+          const dot = (i: number) => G[i]!.reduce((a, g, k) => a + g * Hf[i]![k]!, 0);
+          const norm = (v: number[]) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+          const denominator = expectedSq.reduce((a, x) => a + x, 0);
+          const bStar = G.reduce((a, _, i) => a + dot(i), 0) / denominator;
+          const scale = G.reduce((a, g, i) => a + norm(g) * norm(Hf[i]!), 0) / denominator;
+          const gpuBaseline = new Float32Array(await readTrainerBuffer(trainer, 'baseline'))[0] as number;
+          expect(Math.abs(gpuBaseline - bStar)).toBeLessThanOrEqual(1e-3 * scale);
+        }
       }
 
       // One Adam step (step count 1, clipped to maxGradNorm 5), theta += lr * m_hat / (sqrt(v_hat) + eps).

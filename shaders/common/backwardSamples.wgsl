@@ -3,7 +3,8 @@
 // Needs: Config, Episode (common/config.wgsl, included by the kernel), HORIZON (host prelude, src/algo/kernels.ts)
 // Provides: bindings config, policyParams, observations, actions, advantages, episodes, partialGradients,
 //   trajectoryGradSq, storedActivations (group 0, bindings 0..8); policyWeight; overrides ENVS_PER_GROUP,
-//   TRAJECTORY_GRAD_SQ; lengthPrefix (workgroup); loadLengthPrefix, sampleWeightOf, packedSample, TileSlot, tileSlot
+//   TRAJECTORY_GRAD_SQ; trajectoryPass (private); lengthPrefix (workgroup); loadLengthPrefix, sampleWeightOf,
+//   packedSample, TileSlot, tileSlot
 //
 // Each workgroup owns ENVS_PER_GROUP consecutive trajectories and walks their valid samples packed end to end
 // (packedSample), so masked steps cost nothing.
@@ -39,9 +40,20 @@ fn loadLengthPrefix(lid: u32, firstEnv: u32) {
   }
 }
 
-// A sample's weight in the sum: A_it / N for the gradient, 1 for ||g(tau_i)||^2.
+// With TRAJECTORY_GRAD_SQ, which per-trajectory square the pass takes (set by the entry point): 0 ||G_i||^2 with
+// G_i = sum_t grad log pi(a_it|s_it); 1 ||G_i + H_i||^2 and 2 ||G_i - H_i||^2 with H_i = sum_t grad log pi R_it,
+// where `advantages` holds R_it (the optimal baseline for reward-to-go needs <G_i, H_i>, their difference / 4).
+var<private> trajectoryPass: u32;
+
+// A sample's weight in the sum: A_it / N for the gradient; 1, 1 + R_it or 1 - R_it for the trajectory passes.
 fn sampleWeightOf(sample: u32) -> f32 {
-  return select(advantages[sample] * (1.0 / f32(config.numEnvs)), 1.0, TRAJECTORY_GRAD_SQ);
+  if (!TRAJECTORY_GRAD_SQ) {
+    return advantages[sample] * (1.0 / f32(config.numEnvs));
+  }
+  if (trajectoryPass == 0u) {
+    return 1.0;
+  }
+  return 1.0 + select(-1.0, 1.0, trajectoryPass == 1u) * advantages[sample];
 }
 
 // The sample at position `flat` (< lengthPrefix[ENVS_PER_GROUP]) of the workgroup's valid samples packed end to end.

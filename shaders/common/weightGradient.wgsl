@@ -151,7 +151,7 @@ fn backwardGroup(lid: u32, group: u32) {
     if (TRAJECTORY_GRAD_SQ) {
       let total = takeGradSq(lid);
       if (lid == 0u && firstEnv + segment < config.numEnvs) {
-        trajectoryGradSq[firstEnv + segment] = total;
+        trajectoryGradSq[trajectoryPass * config.numEnvs + firstEnv + segment] = total;
       }
     }
   }

@@ -88,6 +88,7 @@ export async function createTrainerWithPlan(userOptions: TrainerOptions, overrid
     const needed = kernelsNeeded(
       {
         baseline: options.baseline,
+        rewardToGo: options.rewardToGo,
         normalizeAdvantages: options.normalizeAdvantages,
         offPolicy: offPolicy ? { selfNormalize: offPolicy.importanceSelfNormalize } : undefined,
       },

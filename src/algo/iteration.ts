@@ -2,7 +2,8 @@
 // Each dispatch names its kernel, which is the WGSL entry point it runs (kernels.ts KERNEL_FILES: which file):
 //   COLLECT TRAJECTORIES   rollout                  N episodes with the current policy (env + MLP + sampling fused)
 //   CALCULATE RETURNS      computeReturns           reward-to-go (or the whole return) per step
-//   BASELINE, ADVANTAGE    meanBaseline | perTimestepBaseline(ByStep) | backwardTrajectoryGradSq + optimalBaseline,
+//   BASELINE, ADVANTAGE    meanBaseline | perTimestepBaseline(ByStep) | backwardTrajectoryGradSq (with reward-to-go
+//                          also returnsAsAdvantages, backwardTrajectoryPlusSq, backwardTrajectoryMinusSq) + optimalBaseline,
 //                          advantage (A = R - b), reduceAdvantageMoments + normalizeAdvantage (optional)
 //   GRADIENT               backwardGradient         (1/N) sum_i sum_t grad log pi(a_it|s_it) A_it, per workgroup
 //                          reduceGradient, gradientNorm   fixed-order sum of the partials, its norm
@@ -21,6 +22,7 @@ export interface IterationShape {
   param4: number;
   partialCount: number;
   baseline: BaselineKind;
+  rewardToGo: boolean;
   normalizeAdvantages: boolean;
   plan: KernelPlan;
 }
@@ -77,6 +79,11 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
   }
   if (s.baseline === 'optimal') {
     dispatch('backwardTrajectoryGradSq', s.partialCount);
+    if (s.rewardToGo) {
+      dispatch('returnsAsAdvantages', groupsFor(samples));
+      dispatch('backwardTrajectoryPlusSq', s.partialCount);
+      dispatch('backwardTrajectoryMinusSq', s.partialCount);
+    }
     dispatch('optimalBaseline', 1);
   }
   dispatch('advantage', groupsFor(samples));

@@ -19,6 +19,9 @@ export const KERNEL_NAMES = [
   'perTimestepBaseline',
   'perTimestepBaselineByStep',
   'backwardTrajectoryGradSq',
+  'returnsAsAdvantages',
+  'backwardTrajectoryPlusSq',
+  'backwardTrajectoryMinusSq',
   'optimalBaseline',
   'advantage',
   'reduceAdvantageMoments',
@@ -45,6 +48,9 @@ const KERNEL_FILES: Record<KernelName, string> = {
   perTimestepBaseline: 'advantage.wgsl',
   perTimestepBaselineByStep: 'advantage.wgsl',
   backwardTrajectoryGradSq: 'backward.wgsl',
+  returnsAsAdvantages: 'advantage.wgsl',
+  backwardTrajectoryPlusSq: 'backward.wgsl',
+  backwardTrajectoryMinusSq: 'backward.wgsl',
   optimalBaseline: 'advantage.wgsl',
   advantage: 'advantage.wgsl',
   reduceAdvantageMoments: 'advantage.wgsl',
@@ -69,7 +75,12 @@ export function kernelFile(name: KernelName, plan: KernelPlan): string {
 
 /** The kernels an iteration with these options and this plan dispatches (only those are compiled). */
 export function kernelsNeeded(
-  options: { baseline: BaselineKind; normalizeAdvantages: boolean; offPolicy?: { selfNormalize: boolean } },
+  options: {
+    baseline: BaselineKind;
+    rewardToGo: boolean;
+    normalizeAdvantages: boolean;
+    offPolicy?: { selfNormalize: boolean };
+  },
   plan: KernelPlan,
 ): KernelName[] {
   const needed: KernelName[] = ['rollout', 'computeReturns', 'advantage', 'backwardGradient', 'reduceGradient'];
@@ -78,6 +89,8 @@ export function kernelsNeeded(
   if (options.baseline === 'perTimestep' || options.baseline === 'perTimestepLeaveOneOut')
     needed.push(plan.perTimestepWorkgroups ? 'perTimestepBaseline' : 'perTimestepBaselineByStep');
   if (options.baseline === 'optimal') needed.push('backwardTrajectoryGradSq', 'optimalBaseline');
+  if (options.baseline === 'optimal' && options.rewardToGo)
+    needed.push('returnsAsAdvantages', 'backwardTrajectoryPlusSq', 'backwardTrajectoryMinusSq');
   if (options.normalizeAdvantages) needed.push('reduceAdvantageMoments', 'normalizeAdvantage');
   if (options.offPolicy) {
     needed.push('importanceLogWeights', 'importanceWeightedAdvantage', 'importanceStats', 'replayReduceGradient');
@@ -123,6 +136,8 @@ function kernelConstants(
     case 'backwardGradient':
       return plan.laneGradients ? { ...backward, LANE_THREADS } : { ...backward, TRAJECTORY_GRAD_SQ: false };
     case 'backwardTrajectoryGradSq':
+    case 'backwardTrajectoryPlusSq':
+    case 'backwardTrajectoryMinusSq':
       return { ...backward, TRAJECTORY_GRAD_SQ: true };
     case 'reduceGradient':
     case 'gradientNorm':

@@ -126,6 +126,7 @@ export class Trainer {
       param4: this.layout.param4,
       partialCount: this.partialCount,
       baseline: o.baseline,
+      rewardToGo: o.rewardToGo,
       normalizeAdvantages: o.normalizeAdvantages,
       plan: this.plan,
     };
