@@ -12,6 +12,9 @@ override PARTIAL_COUNT: u32 = 1u;
 @group(0) @binding(1) var<storage, read_write> gradient: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> stats: IterationStats;
 @group(0) @binding(3) var<storage, read_write> trainState: TrainState;
+// The variance lab's running moments of the gradient estimate over batches: mean at q, M2 (sum of squared
+// deviations) at PARAM4 + q (Welford's update: no cancellation between large sums).
+@group(0) @binding(4) var<storage, read_write> estimateMoments: array<vec4f>;
 
 fn sumPartialGradients(q: u32) {
   if (q >= PARAM4) {
@@ -52,4 +55,21 @@ fn gradientNorm(@builtin(local_invocation_index) lid: u32) {
       stats.nonFinite |= NON_FINITE_GRADIENT; // adam skips this step
     }
   }
+}
+
+// The variance lab (src/algo/varianceLab.ts): this batch's gradient into the running mean and M2. Batch k of a fresh
+// trainer is its rollout k (trainState.iteration, advanced by reduceStats after this kernel).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn accumulateEstimate(@builtin(global_invocation_id) id: vec3u) {
+  let q = id.x;
+  if (q >= PARAM4) {
+    return;
+  }
+  let g = gradient[q];
+  let count = f32(trainState.iteration + 1u);
+  let mean = estimateMoments[q];
+  let delta = g - mean;
+  let updated = mean + delta / count;
+  estimateMoments[q] = updated;
+  estimateMoments[PARAM4 + q] += delta * (g - updated);
 }

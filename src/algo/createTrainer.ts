@@ -43,7 +43,11 @@ export async function resumeTrainer(
 }
 
 /** createTrainer with some kernel-plan fields forced: for tests and the bench, not exported by the package. */
-export async function createTrainerWithPlan(userOptions: TrainerOptions, overrides: PlanOverrides): Promise<Trainer> {
+export async function createTrainerWithPlan(
+  userOptions: TrainerOptions,
+  overrides: PlanOverrides,
+  purpose: { estimating?: boolean } = {},
+): Promise<Trainer> {
   const startTime = performance.now();
   const options = resolveOptions(userOptions);
   const acquired = userOptions.device
@@ -91,6 +95,7 @@ export async function createTrainerWithPlan(userOptions: TrainerOptions, overrid
         rewardToGo: options.rewardToGo,
         normalizeAdvantages: options.normalizeAdvantages,
         offPolicy: offPolicy ? { selfNormalize: offPolicy.importanceSelfNormalize } : undefined,
+        estimating: purpose.estimating,
       },
       plan,
     );

@@ -101,6 +101,15 @@ export function encodeUpdate(dispatch: Dispatch, s: IterationShape): void {
   dispatch('adam', groupsFor(s.param4));
 }
 
+/** The variance lab's batch: a fresh batch and its gradient estimate folded into the running moments; no update. */
+export function encodeEstimate(dispatch: Dispatch, s: IterationShape): void {
+  encodeSampling(dispatch, s);
+  dispatch('backwardGradient', s.partialCount);
+  dispatch('reduceGradient', groupsFor(s.param4));
+  dispatch('accumulateEstimate', groupsFor(s.param4));
+  encodeStatistics(dispatch);
+}
+
 /** STATISTICS of the fresh batch; advances the iteration counter. */
 export function encodeStatistics(dispatch: Dispatch): void {
   dispatch('reduceStats', 1);

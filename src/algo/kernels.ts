@@ -35,6 +35,7 @@ export const KERNEL_NAMES = [
   'replayReduceGradient',
   'gradientNorm',
   'adam',
+  'accumulateEstimate',
   'reduceStats',
 ] as const;
 
@@ -64,6 +65,7 @@ const KERNEL_FILES: Record<KernelName, string> = {
   replayReduceGradient: 'gradient.wgsl',
   gradientNorm: 'gradient.wgsl',
   adam: 'adam.wgsl',
+  accumulateEstimate: 'gradient.wgsl',
   reduceStats: 'stats.wgsl',
 };
 
@@ -80,6 +82,8 @@ export function kernelsNeeded(
     rewardToGo: boolean;
     normalizeAdvantages: boolean;
     offPolicy?: { selfNormalize: boolean };
+    /** A variance-lab trainer (varianceLab.ts): it accumulates estimates instead of stepping. */
+    estimating?: boolean;
   },
   plan: KernelPlan,
 ): KernelName[] {
@@ -92,6 +96,7 @@ export function kernelsNeeded(
   if (options.baseline === 'optimal' && options.rewardToGo)
     needed.push('returnsAsAdvantages', 'backwardTrajectoryPlusSq', 'backwardTrajectoryMinusSq');
   if (options.normalizeAdvantages) needed.push('reduceAdvantageMoments', 'normalizeAdvantage');
+  if (options.estimating) needed.push('accumulateEstimate');
   if (options.offPolicy) {
     needed.push('importanceLogWeights', 'importanceWeightedAdvantage', 'importanceStats', 'replayReduceGradient');
     if (options.offPolicy.selfNormalize) needed.push('importanceSelfNormalize');

@@ -96,6 +96,7 @@ export class Trainer {
       kernels: this.kernels,
       bindGroups: this.bindGroups,
       counters: this.counters,
+      shape: this.iterationShape(),
     });
     this.writeConfig(false);
     this.device.lost.then((info) => {

@@ -47,6 +47,7 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     advantageMoments: 16,
     partialGradients: s.partialCount * s.param4 * 16,
     gradient: s.param4 * 16,
+    estimateMoments: 2 * s.param4 * 16, // the variance lab's running mean and M2 (gradient.wgsl)
     stats: STATS_BYTES,
   };
 }

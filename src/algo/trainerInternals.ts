@@ -1,6 +1,7 @@
 // What stays behind a trainer's API: its buffers, kernels and the host's count of recorded iterations. The test
 // probe (trainerProbe.ts) and checkpoints (checkpoint.ts) reach them here; the package does not export it.
 import type { PolicyLayout } from '../policy/layout.js';
+import type { IterationShape } from './iteration.js';
 import type { CompiledKernels, TrainerBindGroups } from './kernels.js';
 import type { ResolvedOptions } from './options.js';
 import type { TrainerBuffers } from './trainerBuffers.js';
@@ -14,6 +15,8 @@ export interface TrainerInternals {
   bindGroups: TrainerBindGroups;
   /** Training iterations recorded so far (the off-policy replay's next slot is this modulo reuse). */
   counters: { iterationsEncoded: number };
+  /** What encodeIteration and its parts need to record an iteration of this trainer. */
+  shape: IterationShape;
 }
 
 export const trainerInternals = new WeakMap<object, TrainerInternals>();
