@@ -30,6 +30,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> baseline: array<f32>;
 @group(0) @binding(5) var<storage, read_write> advantages: array<f32>;
 @group(0) @binding(6) var<storage, read_write> advantageMoments: vec4f;
+@group(0) @binding(7) var<storage, read> logProbs: array<f32>;
+@group(0) @binding(8) var<storage, read_write> pseudoLossTerms: array<f32>;
 
 const BATCH_SUM: u32 = 2u * HORIZON;
 const BATCH_COUNT: u32 = 2u * HORIZON + 1u;
@@ -182,4 +184,19 @@ fn normalizeAdvantage(@builtin(global_invocation_id) id: vec3u, @builtin(num_wor
     let valid = sample % HORIZON < episodes[sample / HORIZON].length;
     advantages[sample] = select(0.0, (advantages[sample] - moments.x) / (moments.y + 1e-8), valid);
   }
+}
+
+// Each trajectory's term of the pseudo-loss, sum_t log pi(a_it|s_it) A_it with the advantages as the gradient uses
+// them (after any normalisation); reduceStats (stats.wgsl) sums them over the batch and divides by N.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn computePseudoLossTerms(@builtin(global_invocation_id) id: vec3u) {
+  let i = id.x;
+  if (i >= config.numEnvs) {
+    return;
+  }
+  var sum = 0.0;
+  for (var t = 0u; t < episodes[i].length; t++) {
+    sum += logProbs[i * HORIZON + t] * advantages[i * HORIZON + t];
+  }
+  pseudoLossTerms[i] = sum;
 }

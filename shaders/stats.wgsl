@@ -11,8 +11,8 @@
 @group(0) @binding(1) var<storage, read> episodes: array<Episode>;
 @group(0) @binding(2) var<storage, read_write> stats: IterationStats;
 @group(0) @binding(3) var<storage, read_write> trainState: TrainState;
-@group(0) @binding(4) var<storage, read> logProbs: array<f32>;
-@group(0) @binding(5) var<storage, read> advantages: array<f32>;
+// Per trajectory, sum_t log pi(a_it|s_it) A_it (advantage.wgsl computePseudoLossTerms; stale in an evaluation: not read).
+@group(0) @binding(4) var<storage, read> pseudoLossTerms: array<f32>;
 
 @compute @workgroup_size(REDUCE_SIZE)
 fn reduceStats(@builtin(local_invocation_index) lid: u32) {
@@ -22,10 +22,7 @@ fn reduceStats(@builtin(local_invocation_index) lid: u32) {
   let training = config.evaluating == 0u;
   for (var i = lid; i < config.numEnvs; i += REDUCE_SIZE) {
     let episode = episodes[i];
-    var surrogate = 0.0;
-    for (var t = 0u; training && t < episode.length; t++) {
-      surrogate += logProbs[i * HORIZON + t] * advantages[i * HORIZON + t];
-    }
+    let surrogate = select(0.0, pseudoLossTerms[i], training);
     sums += vec4f(episode.totalReward, f32(episode.length), episode.entropySum, surrogate);
     extremes = vec2f(min(extremes.x, episode.totalReward), max(extremes.y, episode.totalReward));
   }

@@ -11,6 +11,7 @@ const perTimestepKernels = [
   'computeReturns',
   'perTimestepBaselineByStep', // 64 environments: a thread per time step (kernelPlan.ts perTimestepWorkgroups)
   'advantage',
+  'computePseudoLossTerms',
   'backwardGradient',
   'reduceGradient',
   'gradientNorm',

@@ -10,7 +10,8 @@
 //   UPDATE NETWORK         adam                     Adam ascent step (optionally clipped)
 //   (off-policy: after the batch is copied into the replay, `epochs` steps over the replayed batches, each
 //    term weighted by the importance* kernels; see offPolicy.ts)
-//   STATISTICS             reduceStats              mean/min/max return, length, entropy; iteration += 1
+//   STATISTICS             computePseudoLossTerms, reduceStats: mean/min/max return, length, entropy,
+//                          the pseudo-loss; iteration += 1
 // Nothing is read back here: statistics are copied out by the caller (statsReader.ts).
 import { type KernelPlan, WORKGROUP_SIZE } from './kernelPlan.js';
 import type { CompiledKernels, KernelName, TrainerBindGroups } from './kernels.js';
@@ -91,6 +92,7 @@ export function encodeSampling(dispatch: Dispatch, s: IterationShape): void {
     dispatch('reduceAdvantageMoments', 1);
     dispatch('normalizeAdvantage', groupsFor(samples));
   }
+  dispatch('computePseudoLossTerms', groupsFor(s.numEnvs));
 }
 
 /** GRADIENT, UPDATE NETWORK: one on-policy gradient step on the fresh batch. */

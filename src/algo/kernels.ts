@@ -26,6 +26,7 @@ export const KERNEL_NAMES = [
   'advantage',
   'reduceAdvantageMoments',
   'normalizeAdvantage',
+  'computePseudoLossTerms',
   'importanceLogWeights',
   'importanceSelfNormalize',
   'importanceWeightedAdvantage',
@@ -56,6 +57,7 @@ const KERNEL_FILES: Record<KernelName, string> = {
   advantage: 'advantage.wgsl',
   reduceAdvantageMoments: 'advantage.wgsl',
   normalizeAdvantage: 'advantage.wgsl',
+  computePseudoLossTerms: 'advantage.wgsl',
   importanceLogWeights: 'importance.wgsl',
   importanceSelfNormalize: 'importance.wgsl',
   importanceWeightedAdvantage: 'importance.wgsl',
@@ -88,7 +90,7 @@ export function kernelsNeeded(
   plan: KernelPlan,
 ): KernelName[] {
   const needed: KernelName[] = ['rollout', 'computeReturns', 'advantage', 'backwardGradient', 'reduceGradient'];
-  needed.push('gradientNorm', 'adam', 'reduceStats');
+  needed.push('gradientNorm', 'adam', 'computePseudoLossTerms', 'reduceStats');
   if (options.baseline === 'mean' || options.baseline === 'meanLeaveOneOut') needed.push('meanBaseline');
   if (options.baseline === 'perTimestep' || options.baseline === 'perTimestepLeaveOneOut')
     needed.push(plan.perTimestepWorkgroups ? 'perTimestepBaseline' : 'perTimestepBaselineByStep');

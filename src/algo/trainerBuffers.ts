@@ -41,6 +41,7 @@ export function bufferSizes(s: BufferSizes): Record<string, number> {
     returns: samples * 4,
     advantages: samples * 4,
     episodes: s.numEnvs * EPISODE_BYTES,
+    pseudoLossTerms: s.numEnvs * 4,
     trajectoryGradSq: 3 * s.numEnvs * 4, // ||G_i||^2, ||G_i + H_i||^2, ||G_i - H_i||^2 (advantage.wgsl)
     // b_t, the counts n_t, the batch's sum S and count M of the returns, each trajectory's sum (advantage.wgsl).
     baseline: (2 * s.horizon + 2 + s.numEnvs) * 4,
