@@ -48,6 +48,29 @@ export class Charts {
     values.forEach((v, k) => {
       this.columns[k]?.push(v);
     });
+    this.draw();
+  }
+
+  /** Points on the curve so far. */
+  get points(): number {
+    return this.columns[0]?.length ?? 0;
+  }
+
+  /** A copy of the curve's columns (iter, mean, min, max, entropy, gradNorm), up to iteration `upTo`. */
+  snapshot(upTo = Number.POSITIVE_INFINITY): number[][] {
+    const n = (this.columns[0] ?? []).filter((iter) => iter <= upTo).length;
+    return this.columns.map((column) => column.slice(0, n));
+  }
+
+  /** Replaces the curve with `columns` (a snapshot()). */
+  restore(columns: number[][]): void {
+    this.columns.forEach((column, k) => {
+      column.splice(0, column.length, ...(columns[k] ?? []));
+    });
+    this.draw();
+  }
+
+  private draw(): void {
     const [x, mean, min, max, entropy, grad] = this.columns as [number[], number[], number[], number[], number[], number[]];
     this.plots[0]?.setData([x, mean, min, max]);
     this.plots[1]?.setData([x, entropy]);

@@ -1,18 +1,34 @@
 // The demo page: thousands of environments training in the browser with the same engine as the CLI, 256 of
 // them drawn from the GPU as they act, learning curves, controls, URL parameters, policy files.
-// For scripts and tests, #stats[data-stats] always holds the latest statistics as JSON.
+// The run is kept across a reload (savedRun.ts: settings, last checkpoint, curve) and continued when the page comes
+// back with the same settings; a lost GPU device stops it with a button that continues it on a new device.
+// For scripts and tests, #stats[data-stats] always holds the latest statistics as JSON, and window.demoDevice is
+// the device the page trains on.
 import {
   builtInEnvironments,
   type IterationStats,
   type PolicyFile,
   policyActivation,
   policyHidden,
+  ReinforceError,
   requestDevice,
   validatePolicy,
 } from '../src/index.js';
 import { Charts } from './charts.js';
-import { Session } from './session.js';
+import { clearRun, loadRun, type SavedRun, sameSettings, saveRun } from './savedRun.js';
+import { Session, type SessionSource } from './session.js';
 import { readSettings, type Settings, settingsFromQuery, settingsToQuery, showSettings } from './settings.js';
+
+declare global {
+  interface Window {
+    /** The device the page trains on (replaced when a lost one is restarted). */
+    demoDevice?: GPUDevice;
+  }
+}
+
+type KeptRun = Omit<SavedRun, 'format'>;
+/** Query parameters that are settings: a link with any of them asks for those settings. */
+const SETTING_PARAMETERS = ['env', 'envs', 'hidden', 'lr', 'baseline', 'rewardToGo', 'gamma', 'seed'];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('controls');
@@ -25,20 +41,46 @@ const buttons = {
   step: $<HTMLButtonElement>('step'),
   reset: $<HTMLButtonElement>('reset'),
   save: $<HTMLButtonElement>('save'),
+  restart: $<HTMLButtonElement>('restart'),
+  fresh: $<HTMLButtonElement>('fresh'),
+  continueSaved: $<HTMLButtonElement>('continue-saved'),
 };
 
 let adapter = '–';
+let device: GPUDevice | undefined;
 let session: Session | undefined;
 let charts: Charts | undefined;
 let latest: Partial<IterationStats> = {};
 let status = 'starting';
+/** The current run's last checkpoint, with its settings and curve (stored too, unless storageProblem). */
+let kept: KeptRun | undefined;
+let storageProblem: string | undefined;
+/** The iteration the current session continued from (a reload or a new device), if it did. */
+let continuedFrom: number | undefined;
+/** Why the device was lost, while it is. */
+let lostDetail: string | undefined;
 
-function showProblem(text: string): void {
-  const problem = $('problem');
-  problem.textContent = text;
-  problem.hidden = false;
+/** Shows `text` as the page's problem; with `restartLabel`, the restart button too. */
+function showProblem(text: string, restartLabel?: string): void {
+  $('problem-text').textContent = text;
+  $('problem').hidden = false;
+  buttons.restart.hidden = restartLabel === undefined;
+  buttons.restart.textContent = restartLabel ?? '';
   status = 'stopped';
   publish();
+}
+
+function hideProblem(): void {
+  $('problem').hidden = true;
+  buttons.restart.hidden = true;
+}
+
+/** The line above the page about where the run came from; `offer` shows "Start fresh" or "Continue it". */
+function note(text: string, offer?: 'fresh' | 'continue'): void {
+  $('run-note-text').textContent = text;
+  $('run-note').hidden = text === '';
+  buttons.fresh.hidden = offer !== 'fresh';
+  buttons.continueSaved.hidden = offer !== 'continue';
 }
 
 function publish(): void {
@@ -50,6 +92,11 @@ function publish(): void {
     running: session?.isRunning ?? false,
     env: t?.options.env.name,
     numEnvs: t?.options.numEnvs,
+    savedIter: kept?.checkpoint.iterations,
+    stored: kept !== undefined && storageProblem === undefined,
+    continuedFrom,
+    curvePoints: charts?.points ?? 0,
+    deviceLost: lostDetail !== undefined,
   };
   statsElement.dataset.stats = JSON.stringify(data);
   $('stat-iter').textContent = String(latest.iter ?? 0);
@@ -58,9 +105,16 @@ function publish(): void {
     latest.stepsPerSecond === undefined ? '–' : Math.round(latest.stepsPerSecond).toLocaleString('en-US');
   $('stat-status').textContent = status;
   $('stat-adapter').textContent = adapter;
-  buttons.start.disabled = !session || session.isRunning;
-  buttons.pause.disabled = !session?.isRunning;
-  buttons.step.disabled = !session || session.isRunning;
+  const usable = session !== undefined && lostDetail === undefined;
+  buttons.start.disabled = !usable || session?.isRunning === true;
+  buttons.pause.disabled = !usable || !session?.isRunning;
+  buttons.step.disabled = !usable || session?.isRunning === true;
+  buttons.save.disabled = !usable;
+  $('saved-note').textContent = !kept
+    ? 'Nothing saved yet: the run is kept across a reload from its first checkpoint (every 2 s of training, on Pause).'
+    : storageProblem
+      ? `Not kept across a reload: ${storageProblem}.`
+      : `Kept across a reload: iteration ${kept.checkpoint.iterations}.`;
 }
 
 function message(text: string, isError = false): void {
@@ -68,12 +122,68 @@ function message(text: string, isError = false): void {
   policyMessage.className = isError ? 'message error' : 'message';
 }
 
-async function startSession(device: GPUDevice, settings: Settings, policy?: PolicyFile): Promise<void> {
+/** Stops training on a lost device and offers to continue from the last checkpoint on a new one. */
+function deviceLost(detail: string): void {
+  if (lostDetail !== undefined) return;
+  lostDetail = detail;
+  session?.pause();
+  const from = kept ? `iteration ${kept.checkpoint.iterations}` : 'the start (nothing was saved yet)';
+  showProblem(
+    `The GPU device was lost (${detail}), so training stopped at iteration ${latest.iter ?? 0}.`,
+    `Restart on a new device from ${from}`,
+  );
+}
+
+/** A failed step or checkpoint: a lost device (said so by the error, or by the device within a second: a read in
+ *  flight can fail with the browser's AbortError first) or a problem that stops this run. */
+async function failure(error: Error): Promise<void> {
+  if (error instanceof ReinforceError && error.code === 'DEVICE_LOST') return deviceLost(error.message);
+  const lost = device?.lost.then(() => true);
+  if (lost && (await Promise.race([lost, new Promise((resolve) => setTimeout(() => resolve(false), 1000))]))) return;
+  showProblem(`Training stopped: ${error.message}`);
+}
+
+/** A device for the page (replacing a lost one), watched for loss. */
+async function acquireDevice(): Promise<GPUDevice> {
+  const acquired = await requestDevice();
+  const next = acquired.device;
+  adapter = acquired.adapterName + (acquired.softwareAdapter ? ' (software fallback: CPU speed)' : '');
+  device = next;
+  window.demoDevice = next;
+  lostDetail = undefined;
+  next.lost.then((info) => {
+    if (device === next) deviceLost(info.message || info.reason);
+  });
+  return next;
+}
+
+/** Forgets the kept run (a new one starts): a reload no longer continues it. */
+function forgetRun(): void {
+  clearRun();
+  kept = undefined;
+  storageProblem = undefined;
+  note('');
+}
+
+/** Keeps the current run's checkpoint, with its settings and its curve up to that checkpoint. */
+function keep(settings: Settings, checkpoint: KeptRun['checkpoint']): void {
+  kept = { settings, checkpoint, curve: charts?.snapshot(checkpoint.iterations) ?? [], savedAt: Date.now() };
+  storageProblem = saveRun(kept);
+  if (!buttons.continueSaved.hidden) note(''); // the run offered is replaced by this one
+  publish();
+}
+
+async function startSession(
+  device: GPUDevice,
+  settings: Settings,
+  source: SessionSource & { curve?: number[][] } = {},
+): Promise<void> {
   const previous = session;
   session = undefined;
   await previous?.destroy();
   latest = {};
   charts?.clear();
+  continuedFrom = undefined;
   status = 'compiling';
   publish();
   session = await Session.create(
@@ -90,10 +200,21 @@ async function startSession(device: GPUDevice, settings: Settings, policy?: Poli
         status = running ? 'training' : 'paused';
         publish();
       },
-      failure: (error) => showProblem(`Training stopped: ${error.message}`),
+      failure: (error) => void failure(error),
+      checkpoint: (checkpoint) => keep(settings, checkpoint),
     },
-    policy,
+    source,
   );
+  if (source.checkpoint) {
+    continuedFrom = source.checkpoint.iterations;
+    const curve = source.curve ?? [];
+    charts?.restore(curve);
+    const last = (k: number) => curve[k]?.at(-1);
+    latest =
+      last(0) === undefined
+        ? { iter: continuedFrom }
+        : { iter: last(0), meanReturn: last(1), minReturn: last(2), maxReturn: last(3), entropy: last(4), gradNorm: last(5) };
+  }
   $('env-count').textContent = String(settings.envs);
   $<HTMLAnchorElement>('permalink').href = settingsToQuery(settings);
   status = 'paused';
@@ -119,22 +240,19 @@ async function main(): Promise<void> {
   showSettings(form, settings);
   charts = new Charts($('chart-return'), $('chart-entropy'), $('chart-grad'));
 
-  let acquired: Awaited<ReturnType<typeof requestDevice>>;
   try {
-    acquired = await requestDevice();
+    await acquireDevice();
   } catch (error) {
     showProblem(`No WebGPU adapter: ${(error as Error).message}. Try another browser, enable WebGPU, or update your GPU driver.`);
     return;
   }
-  const { device } = acquired;
-  adapter = acquired.adapterName + (acquired.softwareAdapter ? ' (software fallback: CPU speed)' : '');
-  device.lost.then((info) =>
-    showProblem(`The GPU device was lost (${info.message || info.reason}). Reload the page to start again.`),
-  );
 
+  /** A new run (from the settings, or a policy file); on a new device first if the page's was lost. */
   const run = async (next: Settings, policy?: PolicyFile) => {
     try {
-      await startSession(device, next, policy);
+      if (lostDetail !== undefined || !device) await acquireDevice();
+      hideProblem();
+      await startSession(device as GPUDevice, next, { policy });
       settings = next;
       history.replaceState(null, '', settingsToQuery(next));
       return true;
@@ -146,16 +264,70 @@ async function main(): Promise<void> {
     }
   };
 
+  /** Continues a kept run from its checkpoint, with its curve; says so on the page. */
+  const resume = async (saved: KeptRun, how: string) => {
+    try {
+      await startSession(device as GPUDevice, saved.settings, { checkpoint: saved.checkpoint, curve: saved.curve });
+      kept = saved;
+      settings = saved.settings;
+      showSettings(form, saved.settings);
+      history.replaceState(null, '', settingsToQuery(saved.settings));
+      note(`Continued from iteration ${saved.checkpoint.iterations} (${how}).`, 'fresh');
+      publish();
+      return true;
+    } catch (error) {
+      forgetRun();
+      message(`The saved run could not be continued: ${(error as Error).message}`, true);
+      return false;
+    }
+  };
+
   buttons.start.onclick = () => session?.start();
   buttons.pause.onclick = () => session?.pause();
-  buttons.step.onclick = () => session?.stepOnce().catch((error: Error) => showProblem(`Training stopped: ${error.message}`));
+  buttons.step.onclick = () => session?.stepOnce().catch(failure);
   buttons.reset.onclick = () => {
     message('');
+    forgetRun();
     void run(readSettings(form));
   };
+  buttons.fresh.onclick = () => {
+    message('');
+    const current = session?.settings ?? settings;
+    forgetRun();
+    showSettings(form, current);
+    void run(current);
+  };
+  buttons.restart.onclick = async () => {
+    buttons.restart.disabled = true;
+    hideProblem();
+    status = 'starting';
+    publish();
+    try {
+      await acquireDevice();
+      const saved = kept;
+      if (!saved || !(await resume(saved, 'the last checkpoint, on a new device'))) await run(session?.settings ?? settings);
+      session?.start();
+    } catch (error) {
+      showProblem(`Could not restart on a new device: ${(error as Error).message}`, 'Try again');
+    } finally {
+      buttons.restart.disabled = false;
+    }
+  };
+  // Best effort: a checkpoint when the page is hidden or closed (a closing page may not wait for the GPU; the
+  // last one, at most 2 s of training old, is stored already).
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') session?.requestCheckpoint();
+  });
+  addEventListener('pagehide', () => session?.requestCheckpoint());
   buttons.save.onclick = async () => {
     if (!session) return;
-    const policy = await session.trainer.readPolicy();
+    let policy: PolicyFile;
+    try {
+      policy = await session.trainer.readPolicy();
+    } catch (error) {
+      message(`Could not read the policy: ${(error as Error).message}`, true);
+      return;
+    }
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(policy)], { type: 'application/json' }));
     link.download = `policy-${policy.env}-iter${latest.iter ?? 0}.json`;
@@ -179,16 +351,37 @@ async function main(): Promise<void> {
     }
     const next: Settings = { ...readSettings(form), env: policy.env, hidden: policyHidden(policy) };
     showSettings(form, next);
+    forgetRun();
     if (await run(next, policy)) {
+      session?.checkpointNow(); // so that a reload keeps the loaded policy
       message(
         `Loaded ${file.name} (${policy.env}, hidden ${next.hidden.join(',') || 'none'} ${policyActivation(policy)}): watch it act, or Start to train it further.`,
       );
     }
   };
 
-  if (await run(settings)) {
-    if (query.get('autostart') === '1') session?.start();
+  // A kept run is continued when the page asks for no other settings (a reload keeps the run's in the URL);
+  // otherwise it is offered, until the new run replaces it with its first checkpoint.
+  const saved = loadRun();
+  const asked = SETTING_PARAMETERS.some((name) => query.has(name));
+  let started: boolean;
+  if (saved && (!asked || sameSettings(settings, saved.settings))) {
+    started = (await resume(saved, `saved ${new Date(saved.savedAt).toLocaleTimeString()}`)) || (await run(settings));
+  } else {
+    started = await run(settings);
+    if (started && saved) {
+      buttons.continueSaved.onclick = () => {
+        message('');
+        void resume(saved, `saved ${new Date(saved.savedAt).toLocaleTimeString()}`);
+      };
+      note(
+        `A run saved earlier (${saved.settings.env}, ${saved.settings.envs} environments, iteration ` +
+          `${saved.checkpoint.iterations}) is kept until this one saves its first checkpoint.`,
+        'continue',
+      );
+    }
   }
+  if (started && query.get('autostart') === '1') session?.start();
 }
 
 main().catch((error: Error) => showProblem(`Something went wrong: ${error.message}`));

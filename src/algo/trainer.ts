@@ -278,12 +278,7 @@ export class Trainer {
     const validation = this.device.popErrorScope();
     const submitted = performance.now();
     await pacer?.beforeReadback();
-    const [raw, error] = await Promise.all([this.statsReader.read(slot), validation]).catch(async (failure) => {
-      // A device lost mid-iteration fails the readback first and resolves device.lost a moment later.
-      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      this.assertUsable();
-      throw failure;
-    });
+    const [raw, error] = await this.lossAware(Promise.all([this.statsReader.read(slot), validation]));
     if (error) throw new ReinforceError('GPU_VALIDATION', `GPU validation error: ${error.message}`);
     this.assertUsable();
     const now = performance.now();
@@ -296,13 +291,23 @@ export class Trainer {
   /** Everything the run needs to continue exactly (resumeTrainer): await the steps it should include first. */
   async readCheckpoint(): Promise<Checkpoint> {
     this.assertUsable();
-    return captureCheckpoint(internalsOf(this));
+    return this.lossAware(captureCheckpoint(internalsOf(this)));
+  }
+
+  /** A readback's failure as DEVICE_LOST when the device was lost: the readback fails first, device.lost resolves a
+   *  moment later. */
+  private lossAware<T>(work: Promise<T>): Promise<T> {
+    return work.catch(async (failure) => {
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      this.assertUsable();
+      throw failure;
+    });
   }
 
   /** The current parameters as a policy file. */
   async readPolicy(): Promise<PolicyFile> {
     this.assertUsable();
-    return this.policyFrom(this.buffers.policyParams as GPUBuffer);
+    return this.lossAware(this.policyFrom(this.buffers.policyParams as GPUBuffer));
   }
 
   private async policyFrom(buffer: GPUBuffer): Promise<PolicyFile> {

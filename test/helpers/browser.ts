@@ -31,11 +31,12 @@ export function launchBrowser(options: { protocolTimeout?: number; dawnToggles?:
   });
 }
 
-/** The demo's dev server on a free port of 127.0.0.1; close() it when done. */
+/** The demo's dev server on a free port of 127.0.0.1; close() it when done. It watches no files and pushes no hot
+ *  updates: a source file edited while a test runs must not reload the page under the test. */
 export async function serveDemo(): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
-    server: { host: '127.0.0.1', port: 0, strictPort: false },
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
     logLevel: 'silent',
   });
   await server.listen();
