@@ -18,7 +18,7 @@ export const defaults: Settings = {
   envs: 1024,
   hidden: [32],
   lr: 0.02,
-  baseline: 'perTimestep',
+  baseline: 'perTimestepLeaveOneOut',
   rewardToGo: true,
   gamma: 1,
   seed: 1,

@@ -40,7 +40,7 @@ export interface TrainerOptions {
   seed?: number;
   /** b, subtracted from the returns: none, the batch mean, the batch mean per time step, the variance-optimal
    *  constant b* = E[||g||^2 r] / E[||g||^2], or a mean without the trajectory's own returns ("...LeaveOneOut":
-   *  exactly unbiased; the same-batch means are biased by O(1/n)). Default "perTimestep". */
+   *  exactly unbiased; the same-batch means are biased by O(1/n)). Default "perTimestepLeaveOneOut". */
   baseline?: BaselineKind;
   /** Credit each action with the rewards after it (true) or with the whole return r(tau). Default true. */
   rewardToGo?: boolean;
@@ -138,7 +138,7 @@ export function resolveOptions(options: TrainerOptions): ResolvedOptions {
   const activation = policy ? policyActivation(policy) : (options.activation ?? 'tanh');
   if (activation !== 'tanh' && activation !== 'relu')
     throw invalidOption('activation', `must be "tanh" or "relu", got "${activation}"`);
-  const baseline = options.baseline ?? 'perTimestep';
+  const baseline = options.baseline ?? 'perTimestepLeaveOneOut';
   if (!baselineKinds.includes(baseline))
     throw invalidOption('baseline', `must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
   return {
