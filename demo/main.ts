@@ -4,6 +4,8 @@
 // back with the same settings; a lost GPU device stops it with a button that continues it on a new device.
 // For scripts and tests, #stats[data-stats] always holds the latest statistics as JSON, and window.demoDevice is
 // the device the page trains on.
+// Over 300 lines on purpose: the page's one controller, whose state (device, session, kept run, status) every handler
+// shares; what has a job of its own lives beside it (session.ts, savedRun.ts, charts.ts, settings.ts, agentView.ts).
 import {
   builtInEnvironments,
   type IterationStats,
