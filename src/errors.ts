@@ -28,3 +28,17 @@ export class ReinforceError extends Error {
 export function invalidOption(field: string, message: string): ReinforceError {
   return new ReinforceError('INVALID_OPTION', `${field}: ${message}`, field);
 }
+
+/** A value as an error message shows it: one line, at most about 40 characters ("nothing" for undefined). */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  text = text.replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}

@@ -52,7 +52,7 @@ describe('a user environment', () => {
     const broken = corridorSource.replace('select(1, 2, u.x < 0.5)', 'select(1, 2, u.x < HALF)');
     const error = await failure(withSource(broken));
     const line = broken.split('\n').findIndex((l) => l.includes('u.x < HALF')) + 1;
-    expect(error.code).toBe('SHADER');
+    expect(error.code).toBe('ENVIRONMENT');
     expect(error.message).toContain(`corridor.wgsl line ${line}: unresolved value 'HALF'`);
   });
 
@@ -66,7 +66,7 @@ describe('a user environment', () => {
   it('whose observation size disagrees with the descriptor is refused before training, naming the line', async () => {
     const source = corridorSource.replace('var one: array<vec4f, OBS4>;', 'var one: array<vec4f, 2>;');
     const error = await failure(withSource(source, { obsDim: 12 }));
-    expect(error.code).toBe('SHADER');
+    expect(error.code).toBe('ENVIRONMENT');
     expect(error.message).toMatch(/corridor\.wgsl line \d+/);
   });
 

@@ -3,11 +3,11 @@
 // the parameters, Adam's moments and the off-policy replay's batches are the whole state: a run resumed from a
 // checkpoint draws the same batches and computes the same statistics, bit for bit, as the run never stopped.
 // Buffers travel as base64 of their bytes (exact); no float in a checkpoint may be NaN or infinite.
-import { type ReinforceError, ReinforceError as ReinforceErrorClass } from '../errors.js';
+import { type ReinforceError, ReinforceError as ReinforceErrorClass, shown } from '../errors.js';
 import { readBuffer } from '../gpu/readback.js';
 import type { ActionSpace } from '../policy/head.js';
 import type { Activation } from '../policy/layout.js';
-import type { BaselineKind, ImportanceKind, ResolvedOptions, TrainerOptions } from './options.js';
+import { type BaselineKind, type ImportanceKind, type ResolvedOptions, resolveOptions, type TrainerOptions } from './options.js';
 import type { TrainerInternals } from './trainerInternals.js';
 
 export const CHECKPOINT_FORMAT = 'webgpu-reinforce-checkpoint';
@@ -155,20 +155,82 @@ function invalid(field: string, message: string): ReinforceError {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 
+/** How each option is kept: a finite number, true or false, a name, or a list of layer widths. */
+const OPTION_TYPES: Record<keyof CheckpointOptions, 'number' | 'boolean' | 'string' | 'widths'> = {
+  numEnvs: 'number',
+  hidden: 'widths',
+  activation: 'string',
+  lr: 'number',
+  beta1: 'number',
+  beta2: 'number',
+  epsilon: 'number',
+  seed: 'number',
+  baseline: 'string',
+  rewardToGo: 'boolean',
+  gamma: 'number',
+  normalizeAdvantages: 'boolean',
+  maxGradNorm: 'number',
+  horizon: 'number',
+  logStd: 'number',
+  learnLogStd: 'boolean',
+  epochs: 'number',
+  reuse: 'number',
+  importance: 'string',
+  importanceClip: 'number',
+  importanceSelfNormalize: 'boolean',
+};
+
+const keyName = (parent: string, key: string) => (/^\w{1,40}$/.test(key) ? `${parent}.${key}` : `${parent}[${shown(key)}]`);
+
+function validateOptions(options: Record<string, unknown>): void {
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(OPTION_TYPES, key))
+      throw invalid(
+        keyName('options', key),
+        `is not an option a checkpoint keeps; allowed: ${Object.keys(OPTION_TYPES).join(', ')}`,
+      );
+  }
+  for (const [key, type] of Object.entries(OPTION_TYPES)) {
+    const value = options[key];
+    const ok =
+      type === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : type === 'widths'
+          ? Array.isArray(value) && value.every((h) => Number.isInteger(h))
+          : type === 'string'
+            ? typeof value === 'string' && /^[\w-]{1,40}$/.test(value)
+            : typeof value === type;
+    const wanted = { number: 'a finite number', boolean: 'true or false', string: 'a name', widths: 'a list of layer widths' }[
+      type
+    ];
+    if (!ok) throw invalid(`options.${key}`, `must be ${wanted}, got ${shown(value)}`);
+  }
+  // The ranges, checked as createTrainer will check them (no environment option reads it: cartpole stands in).
+  try {
+    resolveOptions({ ...(options as Omit<TrainerOptions, 'env'>), env: 'cartpole' });
+  } catch (error) {
+    const field = (error as ReinforceError).field;
+    if (!(error instanceof ReinforceErrorClass) || field === undefined) throw error;
+    throw invalid(`options.${field}`, error.message.replace(/^[^:]*: /, ''));
+  }
+}
+
 /** A checkpoint from JSON, its form checked field by field (what it must match is checked when it is restored). */
 export function validateCheckpoint(value: unknown): Checkpoint {
   if (!isRecord(value)) throw invalid('checkpoint', 'must be a JSON object');
-  if (value.format !== CHECKPOINT_FORMAT)
-    throw invalid('format', `must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(value.format)}`);
+  if (value.format !== CHECKPOINT_FORMAT) throw invalid('format', `must be "${CHECKPOINT_FORMAT}", got ${shown(value.format)}`);
   if (value.version !== CHECKPOINT_VERSION)
     throw invalid(
       'version',
-      `this version of webgpu-reinforce reads checkpoint version ${CHECKPOINT_VERSION}, got ${JSON.stringify(value.version)}`,
+      `this version of webgpu-reinforce reads checkpoint version ${CHECKPOINT_VERSION}, got ${shown(value.version)}`,
     );
   const env = value.env;
-  if (!isRecord(env) || typeof env.name !== 'string' || !count(env.obsDim) || !isRecord(env.action))
-    throw invalid('env', 'must be { name, obsDim, action }');
+  if (!isRecord(env) || typeof env.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(env.name))
+    throw invalid('env.name', 'must be an environment name (1 to 64 letters, digits, "_", "-" or ".")');
+  if (!count(env.obsDim) || env.obsDim === 0) throw invalid('env.obsDim', 'must be an integer >= 1');
+  if (!isRecord(env.action)) throw invalid('env.action', 'must be an action space object');
   if (!isRecord(value.options)) throw invalid('options', 'must be an object');
+  validateOptions(value.options);
   if (!count(value.iterations)) throw invalid('iterations', 'must be an integer >= 0');
   const state = value.trainState;
   if (!isRecord(state) || !count(state.rollouts) || !count(state.optimizerSteps))
@@ -176,7 +238,7 @@ export function validateCheckpoint(value: unknown): Checkpoint {
   if (!isRecord(value.buffers)) throw invalid('buffers', 'must be an object of base64 strings');
   for (const [name, text] of Object.entries(value.buffers)) {
     if (typeof text !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
-      throw invalid(`buffers.${name}`, 'must be a base64 string');
+      throw invalid(keyName('buffers', name), 'must be a base64 string');
   }
   return value as unknown as Checkpoint;
 }

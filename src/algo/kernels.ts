@@ -2,7 +2,12 @@
 // their bind groups over the trainer's buffers. A kernel's name is the WGSL entry point it runs; KERNEL_FILES says
 // which file holds it (the plan picks the shaders/cpu/ form for a few of them on a software adapter).
 import type { EnvironmentDescriptor } from '../envs/environment.js';
-import { assertEnvironmentInterface, environmentConstants, environmentSplices } from '../envs/environmentSource.js';
+import {
+  assertEnvironmentInterface,
+  environmentConstants,
+  environmentSplices,
+  userShaderError,
+} from '../envs/environmentSource.js';
 import { Kernel } from '../gpu/kernel.js';
 import { composeShader, loadShaderFile } from '../gpu/shaderSource.js';
 import { wgslConstants } from '../gpu/wgslConstants.js';
@@ -202,7 +207,9 @@ export async function createTrainerKernels(
       });
       return [name, kernel] as const;
     }),
-  );
+  ).catch((error: unknown) => {
+    throw userShaderError(env, error); // the user's WGSL that does not compile: bad input, their file and line
+  });
   return Object.fromEntries(entries) as CompiledKernels;
 }
 

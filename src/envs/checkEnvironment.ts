@@ -9,7 +9,7 @@ import { composeShader } from '../gpu/shaderSource.js';
 import { wgslConstants } from '../gpu/wgslConstants.js';
 import { actionWords } from '../policy/head.js';
 import type { EnvironmentDescriptor } from './environment.js';
-import { assertEnvironmentInterface, environmentConstants, environmentSplices } from './environmentSource.js';
+import { assertEnvironmentInterface, environmentConstants, environmentSplices, userShaderError } from './environmentSource.js';
 
 export interface StepCase {
   /** The state vector (Gymnasium's layout for built-in environments), stateDim numbers. */
@@ -73,6 +73,8 @@ async function runEnvCheck(
     code,
     entryPoint,
     constants: { CASE_COUNT: count },
+  }).catch((error: unknown) => {
+    throw userShaderError(env, error);
   });
   const buffers: Record<string, GPUBuffer> = {
     states: createBuffer(device, inputs.states.byteLength, inputs.states),
@@ -202,6 +204,7 @@ export async function checkEnvironment(
   env: EnvironmentDescriptor,
   transitions: readonly ReferenceTransition[],
 ): Promise<EnvCheckReport> {
+  checkTransitionShapes(env, transitions);
   const stepped = await stepEnvironment(device, env, transitions);
   const angular = new Set(env.angularState ?? []);
   let maxStateError = 0;
@@ -229,28 +232,67 @@ export async function checkEnvironment(
   };
 }
 
-/** The "single" transitions of a reference-vectors file (test/data/gymnasium-vectors format), checked. */
-export function parseTransitions(json: unknown, source: string): ReferenceTransition[] {
-  const single = (json as { single?: unknown })?.single;
-  if (!Array.isArray(single) || single.length === 0)
-    throw new ReinforceError('INVALID_OPTION', `${source}: "single" must be a non-empty array of transitions`, 'vectors');
-  return single.map((raw, i) => {
+/**
+ * The "single" transitions of a reference-vectors file (test/data/gymnasium-vectors format), checked; with `env`, their
+ * shapes too (checkTransitionShapes). Errors name the file (source) and the transition's field.
+ */
+export function parseTransitions(json: unknown, source: string, env?: EnvironmentDescriptor): ReferenceTransition[] {
+  const single = (json as { single?: unknown } | null)?.single;
+  const refuse = (what: string) => new ReinforceError('INVALID_OPTION', `${source}: ${what}`, 'vectors');
+  if (typeof json !== 'object' || json === null || !Array.isArray(single) || single.length === 0)
+    throw refuse('"single" must be a non-empty array of transitions');
+  // JSON's 1e999 parses to Infinity: every number must be finite.
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const numbers = (v: unknown) => Array.isArray(v) && v.every(finite);
+  const transitions = single.map((raw, i) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw refuse(`single[${i}] must be an object {state, action, nextState, reward, terminated}`);
     const t = raw as Record<string, unknown>;
-    const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-    if (!numbers(t.state))
-      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].state must be an array of numbers`, 'vectors');
-    if (!numbers(t.nextState))
-      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].nextState must be an array of numbers`, 'vectors');
-    if (typeof t.action !== 'number' && !numbers(t.action))
-      throw new ReinforceError(
-        'INVALID_OPTION',
-        `${source}: single[${i}].action must be a number or an array of numbers`,
-        'vectors',
-      );
-    if (typeof t.reward !== 'number')
-      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].reward must be a number`, 'vectors');
-    if (typeof t.terminated !== 'boolean')
-      throw new ReinforceError('INVALID_OPTION', `${source}: single[${i}].terminated must be true or false`, 'vectors');
+    if (!numbers(t.state)) throw refuse(`single[${i}].state must be an array of finite numbers`);
+    if (!numbers(t.nextState)) throw refuse(`single[${i}].nextState must be an array of finite numbers`);
+    if (!finite(t.action) && !numbers(t.action))
+      throw refuse(`single[${i}].action must be a number or an array of numbers (finite)`);
+    if (!finite(t.reward)) throw refuse(`single[${i}].reward must be a finite number`);
+    if (typeof t.terminated !== 'boolean') throw refuse(`single[${i}].terminated must be true or false`);
+    if (t.uniforms !== undefined && !(numbers(t.uniforms) && (t.uniforms as number[]).every((u) => u > 0 && u < 1)))
+      throw refuse(`single[${i}].uniforms must be numbers in (0, 1)`);
     return t as unknown as ReferenceTransition;
+  });
+  // (Without stateDim, check-env's interface check says what is missing.)
+  if (env?.stateDim !== undefined) checkTransitionShapes(env, transitions, `${source}: single`, 'vectors');
+  return transitions;
+}
+
+/**
+ * Refuses transitions that do not fit the environment, naming the first (`name[i].field`): a state or next state of
+ * another length than stateDim, an action outside the action space.
+ */
+export function checkTransitionShapes(
+  env: EnvironmentDescriptor,
+  transitions: readonly ReferenceTransition[],
+  name = 'transitions',
+  field = 'transitions',
+): void {
+  const refuse = (what: string) => new ReinforceError('INVALID_OPTION', `${name}${what}`, field);
+  if (env.stateDim === undefined)
+    throw new ReinforceError(
+      'ENVIRONMENT',
+      `environment "${env.name}" has no stateDim: stepping from given states needs it`,
+      'stateDim',
+    );
+  const stateDim = env.stateDim;
+  transitions.forEach((t, i) => {
+    for (const key of ['state', 'nextState'] as const) {
+      if (t[key].length !== stateDim)
+        throw refuse(`[${i}].${key} has ${t[key].length} numbers; ${env.name} has stateDim ${stateDim}`);
+    }
+    const action = typeof t.action === 'number' ? [t.action] : t.action;
+    if (env.action.kind === 'categorical') {
+      const a = action[0] as number;
+      if (action.length !== 1 || !Number.isInteger(a) || a < 0 || a >= env.action.n)
+        throw refuse(`[${i}].action must be an integer from 0 to ${env.action.n - 1}`);
+    } else if (action.length !== env.action.dim) {
+      throw refuse(`[${i}].action must have ${env.action.dim} components`);
+    }
   });
 }

@@ -4,7 +4,7 @@
 //   optimalCost          the best expected cost of any policy over the horizon (time-varying linear feedback)
 //   linearPolicyReturn   the exact expected return of a linear Gaussian policy u ~ N(Kx + b, diag(sigma^2)),
 //                        from the propagated state mean and covariance (the exact J whose gradient tests check)
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { type EnvironmentDescriptor, type ReferenceDynamics, standardNormal4 } from './environment.js';
 
 export interface LqrConfig {
@@ -68,12 +68,62 @@ function inverse(a: Matrix): Matrix {
   return m.map((row) => row.slice(n));
 }
 
+/** Eigenvalues of a symmetric matrix (cyclic Jacobi rotations, on the matrix scaled to max |a_ij| = 1). */
+function symmetricEigenvalues(a: Matrix): number[] {
+  const size = Math.max(...a.map((row) => Math.max(...row.map(Math.abs))));
+  if (size === 0) return a.map(() => 0);
+  const m = a.map((row) => row.map((x) => x / size));
+  const at = (r: number, c: number) => (m[r] as number[])[c] as number;
+  const set = (r: number, c: number, x: number) => {
+    (m[r] as number[])[c] = x;
+  };
+  const n = m.length;
+  for (let sweep = 0; sweep < 64; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += at(p, q) ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (at(p, q) === 0) continue;
+        const theta = (at(q, q) - at(p, p)) / (2 * at(p, q));
+        const t = (theta < 0 ? -1 : 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const [kp, kq] = [at(k, p), at(k, q)];
+          set(k, p, c * kp - s * kq);
+          set(k, q, s * kp + c * kq);
+        }
+        for (let k = 0; k < n; k++) {
+          const [pk, qk] = [at(p, k), at(q, k)];
+          set(p, k, c * pk - s * qk);
+          set(q, k, s * pk + c * qk);
+        }
+      }
+    }
+  }
+  return m.map((_, i) => at(i, i) * size);
+}
+
+const LQR_FIELDS = Object.keys(defaultLqrConfig);
+// Every matrix entry reaches the GPU as a float32 constant: finite there too.
+const isFloat32 = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(Math.fround(x));
+
 export function validateLqrConfig(config: LqrConfig, field = 'lqr'): LqrConfig {
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw invalidOption(field, 'must be an object {stateDim, actionDim, A, B, Q, R, noiseStd, initStd, horizon}');
+  for (const key of Object.keys(config)) {
+    if (!LQR_FIELDS.includes(key))
+      throw invalidOption(
+        /^\w{1,40}$/.test(key) ? `${field}.${key}` : `${field}[${shown(key)}]`,
+        `is not an LQR field; allowed: ${LQR_FIELDS.join(', ')}`,
+      );
+  }
   const { stateDim: n, actionDim: m } = config;
   if (!Number.isInteger(n) || n < 1 || n > 4)
-    throw invalidOption(`${field}.stateDim`, `must be an integer from 1 to 4, got ${n}`);
+    throw invalidOption(`${field}.stateDim`, `must be an integer from 1 to 4, got ${shown(n)}`);
   if (!Number.isInteger(m) || m < 1 || m > 4)
-    throw invalidOption(`${field}.actionDim`, `must be an integer from 1 to 4, got ${m}`);
+    throw invalidOption(`${field}.actionDim`, `must be an integer from 1 to 4, got ${shown(m)}`);
   const sizes: [keyof LqrConfig, number, string][] = [
     ['A', n * n, 'n x n'],
     ['B', n * m, 'n x m'],
@@ -82,8 +132,8 @@ export function validateLqrConfig(config: LqrConfig, field = 'lqr'): LqrConfig {
   ];
   for (const [name, size, shape] of sizes) {
     const value = config[name] as unknown;
-    if (!Array.isArray(value) || value.length !== size || !value.every((x) => typeof x === 'number' && Number.isFinite(x)))
-      throw invalidOption(`${field}.${name}`, `must be ${size} finite numbers (${shape}, row-major)`);
+    if (!Array.isArray(value) || value.length !== size || !value.every(isFloat32))
+      throw invalidOption(`${field}.${name}`, `must be ${size} finite numbers (${shape}, row-major; float32 range)`);
   }
   for (const [name, dim] of [
     ['Q', n],
@@ -92,7 +142,10 @@ export function validateLqrConfig(config: LqrConfig, field = 'lqr'): LqrConfig {
     const mat = matrix(config[name], dim, dim);
     if (mat.some((row, r) => row.some((x, c) => Math.abs(x - ((mat[c] as number[])[r] as number)) > 1e-12)))
       throw invalidOption(`${field}.${name}`, 'must be symmetric');
-    if (mat.some((row, r) => (row[r] as number) < 0 || (name === 'R' && (row[r] as number) <= 0)))
+    // Q may be singular (>= 0 within rounding); R must be invertible, its eigenvalues strictly positive.
+    const scale = Math.max(...mat.map((row) => Math.max(...row.map(Math.abs))));
+    const lowest = Math.min(...symmetricEigenvalues(mat));
+    if (name === 'Q' ? lowest < -1e-9 * scale : !(lowest > 1e-12 * scale))
       throw invalidOption(`${field}.${name}`, name === 'R' ? 'must be positive definite' : 'must be positive semi-definite');
   }
   try {
@@ -102,11 +155,23 @@ export function validateLqrConfig(config: LqrConfig, field = 'lqr'): LqrConfig {
   }
   for (const name of ['noiseStd', 'initStd'] as const) {
     const v = config[name];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw invalidOption(`${field}.${name}`, `must be a number >= 0, got ${v}`);
+    if (!isFloat32(v) || v < 0) throw invalidOption(`${field}.${name}`, `must be a number >= 0, got ${shown(v)}`);
   }
   if (!Number.isInteger(config.horizon) || config.horizon < 1 || config.horizon > 10000)
-    throw invalidOption(`${field}.horizon`, `must be an integer from 1 to 10000, got ${config.horizon}`);
+    throw invalidOption(`${field}.horizon`, `must be an integer from 1 to 10000, got ${shown(config.horizon)}`);
+  // The ground truth must exist: a Riccati recursion that overflows (or meets a singular R + B'PB) means costs no
+  // float can hold.
+  let cost: number;
+  try {
+    cost = optimalCost(config);
+  } catch {
+    cost = Number.NaN;
+  }
+  if (!Number.isFinite(cost))
+    throw invalidOption(
+      `${field}.A`,
+      `makes the optimal cost over ${config.horizon} steps overflow or the Riccati recursion singular: A, B, Q, R out of scale for this horizon`,
+    );
   return config;
 }
 

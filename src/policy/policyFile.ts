@@ -33,10 +33,13 @@ const fail = (source: string, field: string, message: string) =>
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 
+// The GPU reads these as float32: a finite double beyond float32's range (3.4e38) would become infinite there.
+const isFloat32 = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(Math.fround(x));
+
 function finiteArray(source: string, field: string, value: unknown, length: number): number[] {
   if (!Array.isArray(value) || value.length !== length) throw fail(source, field, `must be an array of ${length} numbers`);
   value.forEach((x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw fail(source, `${field}[${i}]`, 'must be a finite number');
+    if (!isFloat32(x)) throw fail(source, `${field}[${i}]`, 'must be a finite number (within float32 range)');
   });
   return value as number[];
 }
@@ -47,7 +50,8 @@ export function validatePolicy(json: unknown, source = 'policy'): PolicyFile {
   const p = json as Record<string, unknown>;
   if (p.format !== 'webgpu-reinforce.policy') throw fail(source, 'format', 'must be "webgpu-reinforce.policy"');
   if (p.version !== 1) throw fail(source, 'version', 'must be 1');
-  if (typeof p.env !== 'string' || p.env.length === 0) throw fail(source, 'env', 'must be an environment name');
+  if (typeof p.env !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(p.env))
+    throw fail(source, 'env', 'must be an environment name (1 to 64 letters, digits, "_", "-" or ".")');
   if (!isCount(p.obsDim)) throw fail(source, 'obsDim', 'must be a positive integer');
   const action = p.action as Record<string, unknown> | undefined;
   let outDim: number;
@@ -61,7 +65,10 @@ export function validatePolicy(json: unknown, source = 'policy'): PolicyFile {
     low.forEach((l, k) => {
       if (!(l < (high[k] as number))) throw fail(source, `action.low[${k}]`, `must be below action.high[${k}]`);
     });
-    finiteArray(source, 'logStd', p.logStd, action.dim);
+    finiteArray(source, 'logStd', p.logStd, action.dim).forEach((s, k) => {
+      // exp(2 logStd) is the variance the head divides by: beyond these it leaves float32's useful range.
+      if (s < -20 || s > 10) throw fail(source, `logStd[${k}]`, `must be from -20 to 10, got ${s}`);
+    });
     outDim = action.dim;
   } else {
     throw fail(source, 'action.kind', 'must be "categorical" or "gaussian"');
@@ -70,8 +77,10 @@ export function validatePolicy(json: unknown, source = 'policy'): PolicyFile {
   let inDim = p.obsDim;
   let hiddenActivation: string | undefined;
   p.layers.forEach((raw, l) => {
-    const layer = raw as Record<string, unknown>;
     const name = `layers[${l}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw fail(source, name, 'must be an object {inDim, outDim, activation, weight, bias}');
+    const layer = raw as Record<string, unknown>;
     if (layer.inDim !== inDim) throw fail(source, `${name}.inDim`, `must be ${inDim} (the previous layer's outDim)`);
     if (!isCount(layer.outDim)) throw fail(source, `${name}.outDim`, 'must be a positive integer');
     const last = l === (p.layers as unknown[]).length - 1;
