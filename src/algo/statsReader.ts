@@ -1,4 +1,4 @@
-// Asynchronous readback of the per-iteration statistics: each iteration copies its 48-byte stats block into
+// Asynchronous readback of the per-iteration statistics: each iteration copies its 64-byte stats block into
 // the next buffer of a small ring and maps it without waiting, so iteration k+1 can be queued while k's numbers
 // are still on their way.
 

@@ -1,10 +1,14 @@
 // Command-line parsing (node:util parseArgs) and validation: bad input is one line naming the flag and what
 // it accepts, and exit code 2.
 import { parseArgs } from 'node:util';
-import { type BaselineKind, baselineKinds, type ImportanceKind, importanceKinds } from '../algo/options.js';
 import { builtInEnvironments } from '../envs/registry.js';
 
-export class UsageError extends Error {}
+/** Bad input (exit 2), always one line: a newline in an echoed argument or a file's text shows as a space. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message.replace(/\s*[\r\n]+\s*/g, ' '));
+  }
+}
 
 /** Which environment: a built-in name, a user's WGSL file with its JSON spec, and for lqr an optional config. */
 export interface EnvironmentFlags {
@@ -12,32 +16,6 @@ export interface EnvironmentFlags {
   envFile: string | undefined;
   envSpec: string | undefined;
   lqr: string | undefined;
-}
-
-export interface TrainArgs extends EnvironmentFlags {
-  envs: number;
-  hidden: number[];
-  activation: 'tanh' | 'relu';
-  lr: number;
-  seed: number;
-  iters: number;
-  target: number | undefined;
-  baseline: BaselineKind;
-  rewardToGo: boolean;
-  gamma: number;
-  normalizeAdvantages: boolean;
-  maxGradNorm: number;
-  json: boolean;
-  save: string | undefined;
-  load: string | undefined;
-  dumpBatch: string | undefined;
-  logStd: number;
-  fixedStd: boolean;
-  epochs: number;
-  reuse: number;
-  importance: ImportanceKind;
-  importanceClip: number;
-  importanceSelfNormalize: boolean;
 }
 
 export interface EvalArgs extends EnvironmentFlags {
@@ -48,21 +26,51 @@ export interface EvalArgs extends EnvironmentFlags {
   json: boolean;
 }
 
-function parse(argv: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
+export type OptionSpecs = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/** A token that is a (negative) number: a value, not a flag. */
+const NEGATIVE_NUMBER = /^-(\.?\d|Infinity$)/;
+
+/**
+ * `--flag -1` for the numeric flags: joined into `--flag=-1` before node's parser, which takes any token starting
+ * with a dash for a flag. A string flag followed by another flag or by nothing is refused naming the flag.
+ */
+export function joinNegativeValues(argv: string[], options: OptionSpecs, numeric: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    const name = token.startsWith('--') && !token.includes('=') ? token.slice(2) : undefined;
+    if (name === undefined || options[name]?.type !== 'string') {
+      out.push(token);
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value !== undefined && numeric.includes(name) && NEGATIVE_NUMBER.test(value)) {
+      out.push(`${token}=${value}`);
+      i++;
+    } else if (value === undefined || value.startsWith('--')) {
+      throw new UsageError(`--${name} needs a value${value === undefined ? '' : `, got the flag "${value}"`}`);
+    } else if (value.startsWith('-')) {
+      throw new UsageError(`--${name} needs a value, got "${value}" (a value starting with a dash: --${name}=${value})`);
+    } else out.push(token);
+  }
+  return out;
+}
+
+export function parse(argv: string[], options: OptionSpecs, numeric: readonly string[] = []) {
+  const args = joinNegativeValues(argv, options, numeric);
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
       string,
       string | boolean | undefined
     >;
   } catch (error) {
-    // Keep node's hint for negative numbers ("--log-std=-1"); drop its other boilerplate.
-    const text = (error as Error).message;
-    const message = /starting with a dash/.test(text) ? text.replace(/\s+/g, ' ') : text.replace(/\. To specify.*$/s, '');
-    throw new UsageError(message);
+    // Drop node's boilerplate after the first sentence.
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
   }
 }
 
-function integer(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+export function integer(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
@@ -71,7 +79,13 @@ function integer(flag: string, text: string | undefined, fallback: number, min: 
   return value;
 }
 
-function real(flag: string, text: string | undefined, fallback: number, range: string, ok: (v: number) => boolean): number {
+export function real(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  range: string,
+  ok: (v: number) => boolean,
+): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || !ok(value))
@@ -79,15 +93,15 @@ function real(flag: string, text: string | undefined, fallback: number, range: s
   return value;
 }
 
-const ENVIRONMENT_OPTIONS = {
+export const ENVIRONMENT_OPTIONS = {
   env: { type: 'string' },
   'env-file': { type: 'string' },
   'env-spec': { type: 'string' },
   lqr: { type: 'string' },
 } as const;
 
-/** With `optional`, no environment flag at all leaves env "" (eval: the policy file's environment). */
-function environmentFlags(v: Record<string, string | boolean | undefined>, optional = false): EnvironmentFlags {
+/** With `optional`, no environment flag at all leaves env "" (the policy file's or the checkpoint's environment). */
+export function environmentFlags(v: Record<string, string | boolean | undefined>, optional = false): EnvironmentFlags {
   const envFile = v['env-file'] as string | undefined;
   const envSpec = v['env-spec'] as string | undefined;
   const lqr = v.lqr as string | undefined;
@@ -95,7 +109,8 @@ function environmentFlags(v: Record<string, string | boolean | undefined>, optio
     throw new UsageError('--env-file and --env-spec go together: the WGSL file and its JSON spec');
   if (envFile !== undefined && v.env !== undefined)
     throw new UsageError('--env names a built-in environment; leave it out with --env-file');
-  if (optional && envFile === undefined && v.env === undefined) return { env: '', envFile, envSpec, lqr: undefined };
+  if (optional && envFile === undefined && v.env === undefined && lqr === undefined)
+    return { env: '', envFile, envSpec, lqr: undefined };
   const env = envFile !== undefined ? 'user' : ((v.env as string | undefined) ?? 'cartpole');
   if (envFile === undefined && !(env in builtInEnvironments)) {
     throw new UsageError(`--env must be one of ${Object.keys(builtInEnvironments).join(', ')}, got "${env}"`);
@@ -104,89 +119,30 @@ function environmentFlags(v: Record<string, string | boolean | undefined>, optio
   return { env, envFile, envSpec, lqr };
 }
 
-export function parseTrainArgs(argv: string[]): TrainArgs {
-  const v = parse(argv, {
-    ...ENVIRONMENT_OPTIONS,
-    envs: { type: 'string' },
-    hidden: { type: 'string' },
-    activation: { type: 'string' },
-    lr: { type: 'string' },
-    seed: { type: 'string' },
-    iters: { type: 'string' },
-    target: { type: 'string' },
-    baseline: { type: 'string' },
-    'no-reward-to-go': { type: 'boolean' },
-    gamma: { type: 'string' },
-    'normalize-advantages': { type: 'boolean' },
-    'max-grad-norm': { type: 'string' },
-    json: { type: 'boolean' },
-    save: { type: 'string' },
-    load: { type: 'string' },
-    'dump-batch': { type: 'string' },
-    'log-std': { type: 'string' },
-    'fixed-std': { type: 'boolean' },
-    epochs: { type: 'string' },
-    reuse: { type: 'string' },
-    is: { type: 'string' },
-    'is-clip': { type: 'string' },
-    'is-self-normalize': { type: 'boolean' },
-  });
-  const importance = ((v.is as string | undefined) ?? 'per-decision') as ImportanceKind;
-  if (!importanceKinds.includes(importance))
-    throw new UsageError(`--is must be one of ${importanceKinds.join(', ')}, got "${importance}"`);
-  const environment = environmentFlags(v);
-  const hiddenText = (v.hidden as string | undefined) ?? '32';
-  const linear = hiddenText.trim() === '' || hiddenText.trim() === 'none';
-  if (!linear && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(hiddenText)) {
+/** --hidden: comma-separated widths, or none (or nothing) for a linear policy; default 32. */
+export function hiddenFlag(text = '32'): number[] {
+  const linear = text.trim() === '' || text.trim() === 'none';
+  if (!linear && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) {
     throw new UsageError(
-      `--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), or none for a linear policy, got "${hiddenText}"`,
+      `--hidden must be comma-separated layer widths from 1 to 1024 (e.g. 64,64), or none for a linear policy, got "${text}"`,
     );
   }
-  const hidden = linear ? [] : hiddenText.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
-  const activation = (v.activation as string | undefined) ?? 'tanh';
-  if (activation !== 'tanh' && activation !== 'relu')
-    throw new UsageError(`--activation must be tanh or relu, got "${activation}"`);
-  const baseline = ((v.baseline as string | undefined) ?? 'perTimestep') as BaselineKind;
-  if (!baselineKinds.includes(baseline))
-    throw new UsageError(`--baseline must be one of ${baselineKinds.join(', ')}, got "${baseline}"`);
-  const threshold = builtInEnvironments[environment.env]?.rewardThreshold;
-  return {
-    ...environment,
-    envs: integer('envs', v.envs as string | undefined, 1024, 1, 1 << 22),
-    hidden,
-    activation,
-    lr: real('lr', v.lr as string | undefined, 0.02, '> 0', (x) => x > 0),
-    seed: integer('seed', v.seed as string | undefined, 1, 0, 0xffffffff),
-    iters: integer('iters', v.iters as string | undefined, 100, 1, 1_000_000),
-    target: v.target === undefined ? threshold : real('target', v.target as string, 0, '(any finite value)', () => true),
-    baseline,
-    rewardToGo: !v['no-reward-to-go'],
-    gamma: real('gamma', v.gamma as string | undefined, 1, 'in [0, 1]', (x) => x >= 0 && x <= 1),
-    normalizeAdvantages: v['normalize-advantages'] === true,
-    maxGradNorm: real('max-grad-norm', v['max-grad-norm'] as string | undefined, 0, '>= 0 (0: no clipping)', (x) => x >= 0),
-    json: v.json === true,
-    save: v.save as string | undefined,
-    load: v.load as string | undefined,
-    dumpBatch: v['dump-batch'] as string | undefined,
-    logStd: real('log-std', v['log-std'] as string | undefined, 0, 'in [-10, 5]', (x) => x >= -10 && x <= 5),
-    fixedStd: v['fixed-std'] === true,
-    epochs: integer('epochs', v.epochs as string | undefined, 1, 1, 64),
-    reuse: integer('reuse', v.reuse as string | undefined, 1, 1, 16),
-    importance,
-    importanceClip: real('is-clip', v['is-clip'] as string | undefined, 0, '>= 1 (0: no truncation)', (x) => x === 0 || x >= 1),
-    importanceSelfNormalize: v['is-self-normalize'] === true,
-  };
+  return linear ? [] : text.split(',').map((h) => integer('hidden', h.trim(), 0, 1, 1024));
 }
 
 export function parseEvalArgs(argv: string[]): EvalArgs {
-  const v = parse(argv, {
-    ...ENVIRONMENT_OPTIONS,
-    policy: { type: 'string' },
-    episodes: { type: 'string' },
-    seed: { type: 'string' },
-    deterministic: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const v = parse(
+    argv,
+    {
+      ...ENVIRONMENT_OPTIONS,
+      policy: { type: 'string' },
+      episodes: { type: 'string' },
+      seed: { type: 'string' },
+      deterministic: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    ['episodes', 'seed'],
+  );
   if (!v.policy) throw new UsageError('--policy is required: the policy file to evaluate');
   return {
     ...environmentFlags(v, true),

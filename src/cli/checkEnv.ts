@@ -11,7 +11,7 @@ export async function checkEnv(args: CheckEnvArgs): Promise<number> {
   const env = environmentFromFlags(args);
   let transitions: ReturnType<typeof parseTransitions>;
   try {
-    transitions = parseTransitions(readJsonFlag('vectors', args.vectors), args.vectors);
+    transitions = parseTransitions(readJsonFlag('vectors', args.vectors), args.vectors, env);
   } catch (error) {
     if (error instanceof ReinforceError) throw new UsageError(`--vectors: ${error.message}`);
     throw error;

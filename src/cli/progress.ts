@@ -17,7 +17,7 @@ const fmt = (x: number, digits = 1) => {
 export function iterationLine(s: IterationStats): string {
   return (
     `iter ${String(s.iter).padStart(4)}  return ${fmt(s.meanReturn).padStart(6)} (min ${fmt(s.minReturn)}, max ${fmt(s.maxReturn)})  ` +
-    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s` +
+    `entropy ${fmt(s.entropy, 3)}  |grad| ${s.gradNorm.toPrecision(3)}  L~ ${s.pseudoLoss.toPrecision(3)}  ${Math.round(s.stepsPerSecond).toLocaleString('en-US')} env-steps/s  ${fmt(s.seconds)} s` +
     (s.essFraction === undefined
       ? ''
       : `  ESS ${(100 * s.essFraction).toFixed(1)}%  max w ${(s.maxWeight as number).toPrecision(3)}  truncated ${(100 * (s.truncatedFraction as number)).toFixed(1)}%`)
@@ -50,22 +50,9 @@ export function humanProgress(total: number): Progress {
 
 export function jsonProgress(): Progress {
   return {
+    // Every field of the statistics, as the API reports them: the JSON lines never fall behind IterationStats.
     iteration(s) {
-      const { iter, envSteps, meanReturn, minReturn, maxReturn, meanLength, gradNorm, entropy, seconds, stepsPerSecond } = s;
-      console.log(
-        JSON.stringify({
-          iter,
-          envSteps,
-          meanReturn,
-          minReturn,
-          maxReturn,
-          meanLength,
-          gradNorm,
-          entropy,
-          seconds,
-          stepsPerSecond,
-        }),
-      );
+      console.log(JSON.stringify(s));
     },
     log() {},
     stop() {},
