@@ -9,6 +9,13 @@ export type { KernelPlan } from './algo/kernelPlan.js';
 export type { BaselineKind, ImportanceKind, TrainerOptions } from './algo/options.js';
 export type { IterationProfile, KernelTime } from './algo/profile.js';
 export type { Trainer } from './algo/trainer.js';
+export {
+  type EstimatorReport,
+  type EstimatorSetting,
+  measureEstimators,
+  type VarianceLabOptions,
+  type VarianceReport,
+} from './algo/varianceLab.js';
 export { createWatch, Watch } from './algo/watch.js';
 export {
   checkEnvironment,
@@ -21,6 +28,7 @@ export {
 } from './envs/checkEnvironment.js';
 export type { ActionSpace, EnvironmentDescriptor, ReferenceDynamics } from './envs/environment.js';
 export { defaultLqrConfig, type LqrConfig, linearPolicyReturn, lqrEnvironment, optimalCost } from './envs/lqr.js';
+export { type ExactLqrGradientOptions, exactLqrGradient } from './envs/lqrGradient.js';
 export { builtInEnvironments } from './envs/registry.js';
 export { environmentFromSpec, validateEnvironment } from './envs/userEnvironment.js';
 export { ReinforceError, type ReinforceErrorCode } from './errors.js';

@@ -112,7 +112,11 @@ export async function measureEstimators(lab: VarianceLabOptions): Promise<Varian
     const numEnvs = lab.reference?.numEnvs ?? 8 * (measured[0]?.numEnvs ?? 1024);
     const batches = lab.reference?.batches ?? Math.max(4, Math.ceil(lab.batches / 4));
     progress(`reference: ${batches} batches of ${numEnvs} trajectories (perTimestepLeaveOneOut, reward-to-go)`);
-    const large = await measure({ ...lab.trainer, numEnvs }, { baseline: 'perTimestepLeaveOneOut', rewardToGo: true }, batches);
+    // Its own seed: with the run's, its first numEnvs trajectories of each batch would be the estimators' (the draws
+    // are keyed by seed, environment, step and batch), and the distances would shrink by that shared noise.
+    const seed = ((lab.trainer.seed ?? 1) + 0x9e3779b9) >>> 0;
+    const unbiased = { baseline: 'perTimestepLeaveOneOut', rewardToGo: true } as const;
+    const large = await measure({ ...lab.trainer, numEnvs, seed }, unbiased, batches);
     reference = large.mean;
     const total = large.variance.reduce((a, v) => a + v, 0);
     summary = { kind: 'large batch', numEnvs, batches, norm: norm(reference), standardError: Math.sqrt(total / batches) };
