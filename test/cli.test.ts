@@ -88,7 +88,7 @@ describe('webgpu-reinforce train / eval', () => {
       horizon: 500,
       gamma: 1,
       rewardToGo: true,
-      baseline: 'perTimestep',
+      baseline: 'perTimestepLeaveOneOut',
     });
     const gradient = zeroGradient(batch.policy);
     for (let s = 0; s < batch.numEnvs * batch.horizon; s++) {
