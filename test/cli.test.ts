@@ -1,29 +1,14 @@
-// The CLI end to end, as a user runs it: JSON lines, saved policy, dumped batch (its gradient checked against
-// the float64 reference), eval, and bad input (one line naming the flag, exit code 2, nothing written).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../src/algo/batch.js';
 import { validatePolicy } from '../src/policy/policyFile.js';
+import { cli } from './helpers/cli.js';
 import { relativeL2 } from './helpers/gpu.js';
 import { addLogProbGradient, flatten, zeroGradient } from './reference/mlp.js';
 
-const CLI = new URL('../bin/webgpu-reinforce.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'webgpu-reinforce-cli-'));
-
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
-  return {
-    code: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('webgpu-reinforce'))
-      .join('\n'),
-  };
-}
 
 describe('webgpu-reinforce train / eval', () => {
   it('trains with --json, saves the policy, dumps the first batch, and eval reads the policy back', () => {

@@ -1,27 +1,11 @@
-// The CLI's resumable runs and its refusals around them, end to end: a run checkpointed and resumed prints the
-// uninterrupted run's statistics bit for bit; --json prints every statistic; bad checkpoints and mismatched
-// policy files are one line naming the flag, the file and the field.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateCheckpoint } from '../src/algo/checkpoint.js';
+import { cli } from './helpers/cli.js';
 
-const CLI = new URL('../bin/webgpu-reinforce.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'webgpu-reinforce-cli-'));
-
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
-  return {
-    code: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('webgpu-reinforce'))
-      .join('\n'),
-  };
-}
 
 /** The JSON lines of a run, the per-iteration ones without their clock fields (seconds, stepsPerSecond). */
 function iterationLines(stdout: string): Record<string, unknown>[] {
